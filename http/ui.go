@@ -1,0 +1,219 @@
+package kamhttp
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"kam"
+	"kam/locale"
+	"kam/web"
+)
+
+// ui serves the server-rendered web UI. It keeps its own state (parsed templates, the login
+// throttle) so that the Server struct stays the API's and the UI's common ground.
+type ui struct {
+	s        *Server
+	web      *web.Renderer
+	throttle *loginThrottle
+}
+
+// registerUI declares the UI's routes. Every route but /login, /lang and /static needs a
+// session; every state-changing one also checks the CSRF token (see auth).
+func (s *Server) registerUI(mux *http.ServeMux) {
+	r, err := web.New()
+	if err != nil {
+		// The templates are embedded in the binary: failing to parse them is a programming
+		// error that the web package's tests catch, never a condition of the running system.
+		panic(err)
+	}
+	u := &ui{s: s, web: r, throttle: newLoginThrottle(s.Now)}
+
+	mux.Handle("GET /static/", r.Assets())
+	mux.HandleFunc("GET /login", u.loginForm)
+	mux.HandleFunc("POST /login", u.login)
+	mux.HandleFunc("GET /lang/{lang}", u.setLang)
+	mux.Handle("POST /logout", u.auth(u.logout))
+
+	mux.Handle("GET /{$}", u.auth(func(rq *uiReq) { rq.redirect("/customers") }))
+	mux.Handle("GET /customers", u.auth(u.customerList))
+	mux.Handle("GET /customers/new", u.auth(u.customerNew))
+	mux.Handle("POST /customers/new", u.auth(u.customerCreate))
+	mux.Handle("GET /customers/{id}", u.auth(u.customerCard))
+	mux.Handle("GET /customers/{id}/edit", u.auth(u.customerEdit))
+	mux.Handle("POST /customers/{id}/edit", u.auth(u.customerUpdate))
+	mux.Handle("POST /customers/{id}/delete", u.auth(u.customerDelete))
+
+	mux.Handle("GET /customers/{id}/units/new", u.auth(u.unitNew))
+	mux.Handle("POST /customers/{id}/units/new", u.auth(u.unitCreate))
+	mux.Handle("GET /customers/{id}/units/{uid}/edit", u.auth(u.unitEdit))
+	mux.Handle("POST /customers/{id}/units/{uid}/edit", u.auth(u.unitUpdate))
+	mux.Handle("POST /customers/{id}/units/{uid}/delete", u.auth(u.unitDelete))
+
+	mux.Handle("GET /customers/{id}/contacts/new", u.auth(u.contactNew))
+	mux.Handle("POST /customers/{id}/contacts/new", u.auth(u.contactCreate))
+	mux.Handle("GET /customers/{id}/contacts/{cid}/edit", u.auth(u.contactEdit))
+	mux.Handle("POST /customers/{id}/contacts/{cid}/edit", u.auth(u.contactUpdate))
+	mux.Handle("POST /customers/{id}/contacts/{cid}/delete", u.auth(u.contactDelete))
+
+	// Anything else is a friendly 404 page, except under /api/, whose clients read JSON.
+	mux.HandleFunc("/", u.notFound)
+}
+
+// uiReq is one authenticated UI request.
+type uiReq struct {
+	u    *ui
+	w    http.ResponseWriter
+	r    *http.Request
+	user *kam.User
+	// actor is the user as the services see it (also in r's context).
+	actor *kam.Actor
+	L     *locale.Printer
+	// csrf is the token derived from the session secret.
+	csrf string
+}
+
+// base fills what every page shows. It also consumes the flash notice of a redirect.
+func (rq *uiReq) base(title, nav string) web.Base {
+	b := rq.u.base(rq.w, rq.r, rq.L, title)
+	b.Nav = nav
+	b.User = rq.user
+	b.CSRF = rq.csrf
+	return b
+}
+
+func (u *ui) base(w http.ResponseWriter, r *http.Request, L *locale.Printer, title string) web.Base {
+	next := r.URL.RequestURI()
+	if r.Method != http.MethodGet {
+		next = ""
+	}
+	langs := map[string]string{}
+	for _, l := range locale.Langs {
+		langs[l] = "/lang/" + l
+		if next != "" {
+			langs[l] += "?next=" + url.QueryEscape(next)
+		}
+	}
+	b := web.Base{L: L, Title: title, LangURLs: langs, Version: u.s.Version}
+	if c, err := r.Cookie(flashCookie); err == nil {
+		// Only catalog keys are shown, so a forged cookie cannot put text on the page.
+		if strings.HasPrefix(c.Value, "flash.") && L.Has(c.Value) {
+			b.Flash = L.T(c.Value)
+		}
+		http.SetCookie(w, &http.Cookie{Name: flashCookie, Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: u.s.SecureCookies})
+	}
+	return b
+}
+
+// render writes a page with a status. UI pages hold confidential customer data: they are never
+// stored by the browser or a proxy.
+func (u *ui) render(w http.ResponseWriter, r *http.Request, status int, page string, data any) {
+	u.renderBlock(w, r, status, page, "layout", data)
+}
+
+func (u *ui) renderBlock(w http.ResponseWriter, r *http.Request, status int, page, block string, data any) {
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Vary", "Cookie, HX-Request, HX-Target")
+	var buf strings.Builder
+	if err := u.web.RenderBlock(&buf, page, block, data); err != nil {
+		u.s.Logger.Error("render page", "page", page, "block", block, "err", err)
+		h.Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(http.StatusInternalServerError)
+		w.Write([]byte("internal error"))
+		return
+	}
+	w.WriteHeader(status)
+	w.Write([]byte(buf.String()))
+}
+
+func (rq *uiReq) render(status int, page string, data any) { rq.u.render(rq.w, rq.r, status, page, data) }
+
+// redirect answers a POST (or a GET that only moves on) with 303 See Other, so the browser
+// follows with a GET and a reload never re-submits the form.
+func (rq *uiReq) redirect(to string) { http.Redirect(rq.w, rq.r, to, http.StatusSeeOther) }
+
+// redirectFlash redirects and shows a notice (a catalog key) on the next page.
+func (rq *uiReq) redirectFlash(to, key string) {
+	http.SetCookie(rq.w, &http.Cookie{Name: flashCookie, Value: key, Path: "/", MaxAge: 60, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: rq.u.s.SecureCookies})
+	rq.redirect(to)
+}
+
+const flashCookie = "kam_flash"
+
+// fail shows the error page for err. Not found covers both "does not exist" and "outside your
+// scope": the page must not reveal that a file exists (SPEC §N5). Only internal errors are
+// logged as errors; their details never reach the page.
+func (rq *uiReq) fail(err error) {
+	rq.u.errorPage(rq.w, rq.r, rq.L, rq, err)
+}
+
+func (u *ui) errorPage(w http.ResponseWriter, r *http.Request, L *locale.Printer, rq *uiReq, err error) {
+	status := statusOf(err)
+	var heading, msg string
+	switch kam.ErrorCodeOf(err) {
+	case kam.ENotFound:
+		heading, msg = L.T("errpage.not_found"), L.T("errpage.not_found_msg")
+	case kam.EForbidden:
+		heading, msg = L.T("errpage.forbidden"), L.T("errpage.forbidden_msg")
+	case kam.EInvalid:
+		status = http.StatusBadRequest
+		heading, msg = L.T("errpage.bad_request"), L.T("errpage.bad_request_msg")
+	case kam.EConflict, kam.EPreconditionFailed:
+		heading, msg = L.T("errpage.conflict"), L.T("errpage.conflict_msg")
+	case kam.EUnauthorized:
+		status = http.StatusForbidden
+		heading, msg = L.T("errpage.forbidden"), L.T("errpage.csrf_msg")
+	default:
+		status = http.StatusInternalServerError
+		heading, msg = L.T("errpage.internal"), L.T("errpage.internal_msg")
+		u.s.Logger.Error("ui request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	page := &web.ErrorPage{Status: status, Heading: heading, Message: msg}
+	if rq != nil {
+		page.Base = rq.base(heading, "")
+	} else {
+		page.Base = u.base(w, r, L, heading)
+	}
+	u.render(w, r, status, "error", page)
+}
+
+// notFound is the catch-all route.
+func (u *ui) notFound(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.WriteHeader(http.StatusNotFound)
+		w.Write([]byte(`{"title":"Not Found","status":404,"detail":"no such API route"}`))
+		return
+	}
+	L := locale.New(langOf(r))
+	u.errorPage(w, r, L, nil, kam.Errorf(kam.ENotFound, "no such page"))
+}
+
+// pathID reads an id from the URL path. A malformed id is the user's typo, not a server
+// error: it is "not found".
+func pathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, kam.Errorf(kam.ENotFound, "no such record")
+	}
+	return id, nil
+}
+
+// isCode reports whether err carries code.
+func isCode(err error, code kam.ErrorCode) bool {
+	var e *kam.Error
+	return errors.As(err, &e) && e.Code == code
+}
+
+// customerURL is the card's address, optionally on a tab.
+func customerURL(id int64, tab string) string {
+	s := "/customers/" + strconv.FormatInt(id, 10)
+	if tab != "" && tab != "profile" {
+		s += "?tab=" + tab
+	}
+	return s
+}

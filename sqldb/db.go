@@ -1,0 +1,373 @@
+// Package sqldb implements KAM's services over database/sql, on SQLite (embedded, the default)
+// and PostgreSQL, from one codebase.
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/pressly/goose/v3"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"kam"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// Dialect names the database kind.
+type Dialect string
+
+// The supported dialects.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DB holds the connection pools. SQLite gets one write connection (SQLite allows one writer;
+// queuing writers in the pool instead of in busy-retry loops keeps latency predictable) and a
+// pool of read connections (WAL lets readers run beside the writer). PostgreSQL uses one pool.
+type DB struct {
+	dialect Dialect
+	write   *sql.DB
+	read    *sql.DB
+	// Now is the clock for stored timestamps; tests replace it.
+	Now func() time.Time
+
+	rebindCache sync.Map
+}
+
+// ParseDSN splits KAM_DB into a dialect and a driver DSN: "sqlite:PATH" (or a bare path) or
+// a "postgres://…" / "postgresql://…" URL.
+func ParseDSN(dsn string) (Dialect, string, error) {
+	switch {
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		return Postgres, dsn, nil
+	case strings.HasPrefix(dsn, "sqlite://"):
+		return SQLite, strings.TrimPrefix(dsn, "sqlite://"), nil
+	case strings.HasPrefix(dsn, "sqlite:"):
+		return SQLite, strings.TrimPrefix(dsn, "sqlite:"), nil
+	case dsn == "":
+		return "", "", errors.New("empty database address: use sqlite:PATH or postgres://…")
+	case strings.Contains(dsn, "://"):
+		return "", "", fmt.Errorf("unsupported database address %q: use sqlite:PATH or postgres://…", redact(dsn))
+	}
+	return SQLite, dsn, nil
+}
+
+// redact hides a password in a database URL before it is shown or logged.
+func redact(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || u.User == nil {
+		return dsn
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}
+
+// Open connects to the database named by dsn (see ParseDSN). It does not migrate.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	dialect, driverDSN, err := ParseDSN(dsn)
+	if err != nil {
+		return nil, err
+	}
+	db := &DB{dialect: dialect, Now: time.Now}
+	switch dialect {
+	case SQLite:
+		if driverDSN == "" {
+			return nil, errors.New("sqlite: empty file path")
+		}
+		pragmas := "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
+			"&_pragma=synchronous(NORMAL)&_pragma=cache_size(-32000)&_pragma=temp_store(MEMORY)&_pragma=mmap_size(268435456)"
+		base := "file:" + driverDSN
+		sep := "?"
+		if strings.Contains(driverDSN, "?") {
+			sep = "&"
+		}
+		if db.write, err = sql.Open("sqlite", base+sep+pragmas+"&_txlock=immediate"); err != nil {
+			return nil, err
+		}
+		db.write.SetMaxOpenConns(1)
+		db.write.SetMaxIdleConns(1)
+		db.write.SetConnMaxLifetime(0)
+		// The write connection creates the file and switches it to WAL before readers open it.
+		if err := db.write.PingContext(ctx); err != nil {
+			db.write.Close()
+			return nil, fmt.Errorf("open sqlite %s: %w", driverDSN, err)
+		}
+		if db.read, err = sql.Open("sqlite", base+sep+pragmas+"&_pragma=query_only(1)"); err != nil {
+			db.write.Close()
+			return nil, err
+		}
+		n := max(4, 2*runtime.NumCPU())
+		db.read.SetMaxOpenConns(n)
+		db.read.SetMaxIdleConns(n)
+		db.read.SetConnMaxLifetime(0)
+	case Postgres:
+		if db.write, err = sql.Open("pgx", driverDSN); err != nil {
+			return nil, err
+		}
+		db.write.SetMaxOpenConns(32)
+		db.write.SetMaxIdleConns(32)
+		db.write.SetConnMaxIdleTime(5 * time.Minute)
+		db.read = db.write
+		if err := db.write.PingContext(ctx); err != nil {
+			db.write.Close()
+			return nil, fmt.Errorf("open postgres %s: %w", redact(driverDSN), err)
+		}
+	}
+	return db, nil
+}
+
+// Close closes the pools.
+func (db *DB) Close() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		err = errors.Join(err, db.read.Close())
+	}
+	return err
+}
+
+// Dialect returns the database kind.
+func (db *DB) Dialect() Dialect { return db.dialect }
+
+// Ping checks that the database answers a query.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	return db.read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+func (db *DB) provider() (*goose.Provider, error) {
+	sub, err := fs.Sub(migrations, "migrations/"+string(db.dialect))
+	if err != nil {
+		return nil, err
+	}
+	d := goose.DialectSQLite3
+	if db.dialect == Postgres {
+		d = goose.DialectPostgres
+	}
+	return goose.NewProvider(d, db.write, sub)
+}
+
+// Migrate brings the schema up to date. Each migration runs in a transaction.
+func (db *DB) Migrate(ctx context.Context) error {
+	p, err := db.provider()
+	if err != nil {
+		return err
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+// SchemaVersion returns the schema's version and the version this program expects.
+func (db *DB) SchemaVersion(ctx context.Context) (current, target int64, err error) {
+	p, err := db.provider()
+	if err != nil {
+		return 0, 0, err
+	}
+	return p.GetVersions(ctx)
+}
+
+// MigrationNames lists the embedded migration files of a dialect (a test checks both agree).
+func MigrationNames(d Dialect) ([]string, error) {
+	entries, err := fs.ReadDir(migrations, "migrations/"+string(d))
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names, nil
+}
+
+// rebind turns ? placeholders into $1, $2 … for PostgreSQL. Queries are written once with ?;
+// question marks inside quoted strings are left alone.
+func (db *DB) rebind(q string) string {
+	if db.dialect != Postgres {
+		return q
+	}
+	if v, ok := db.rebindCache.Load(q); ok {
+		return v.(string)
+	}
+	var b strings.Builder
+	n := 0
+	inQuote := false
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		switch {
+		case c == '\'':
+			inQuote = !inQuote
+			b.WriteByte(c)
+		case c == '?' && !inQuote:
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+		default:
+			b.WriteByte(c)
+		}
+	}
+	out := b.String()
+	db.rebindCache.Store(q, out)
+	return out
+}
+
+// queryer is what read helpers need: the read pool or a transaction.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// conn runs rebound queries on a pool or a transaction.
+type conn struct {
+	db *DB
+	q  queryer
+}
+
+func (c conn) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return c.q.QueryContext(ctx, c.db.rebind(q), args...)
+}
+
+func (c conn) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return c.q.QueryRowContext(ctx, c.db.rebind(q), args...)
+}
+
+func (c conn) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return c.q.ExecContext(ctx, c.db.rebind(q), args...)
+}
+
+// reader returns a conn on the read pool.
+func (db *DB) reader() conn { return conn{db, db.read} }
+
+// Tx is a write transaction. It carries the moment of the change, so that every row written in
+// one transaction has the same timestamp.
+type Tx struct {
+	conn
+	tx  *sql.Tx
+	ctx context.Context
+	now time.Time
+}
+
+// Begin starts a write transaction.
+func (db *DB) Begin(ctx context.Context) (*Tx, error) {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	return &Tx{conn: conn{db, tx}, tx: tx, ctx: ctx, now: db.Now().UTC()}, nil
+}
+
+// Commit commits the transaction.
+func (tx *Tx) Commit() error { return tx.tx.Commit() }
+
+// Rollback aborts the transaction; after Commit it is a no-op.
+func (tx *Tx) Rollback() error { return tx.tx.Rollback() }
+
+func (tx *Tx) Query(q string, args ...any) (*sql.Rows, error) { return tx.query(tx.ctx, q, args...) }
+func (tx *Tx) QueryRow(q string, args ...any) *sql.Row     { return tx.queryRow(tx.ctx, q, args...) }
+func (tx *Tx) Exec(q string, args ...any) (sql.Result, error) {
+	return tx.exec(tx.ctx, q, args...)
+}
+
+// timeArg converts a time for storage: fixed-width RFC 3339 text in UTC for SQLite (so text
+// order is time order), timestamptz for PostgreSQL.
+func (db *DB) timeArg(t time.Time) any {
+	if db.dialect == SQLite {
+		return t.UTC().Format(sqliteTime)
+	}
+	return t.UTC()
+}
+
+const sqliteTime = "2006-01-02T15:04:05.000000000Z"
+
+// timeScan reads a stored time from either dialect.
+type timeScan struct{ t *time.Time }
+
+func (s timeScan) Scan(src any) error {
+	switch v := src.(type) {
+	case time.Time:
+		*s.t = v.UTC()
+	case string:
+		return s.parse(v)
+	case []byte:
+		return s.parse(string(v))
+	case nil:
+		*s.t = time.Time{}
+	default:
+		return fmt.Errorf("cannot read %T as a time", src)
+	}
+	return nil
+}
+
+func (s timeScan) parse(v string) error {
+	t, err := time.Parse(time.RFC3339Nano, v)
+	if err != nil {
+		return fmt.Errorf("stored time %q: %w", v, err)
+	}
+	*s.t = t.UTC()
+	return nil
+}
+
+// nullID reads a nullable id into a pointer.
+type nullID struct{ p **int64 }
+
+func (s nullID) Scan(src any) error {
+	var n sql.NullInt64
+	if err := n.Scan(src); err != nil {
+		return err
+	}
+	if n.Valid {
+		v := n.Int64
+		*s.p = &v
+	} else {
+		*s.p = nil
+	}
+	return nil
+}
+
+func idArg(p *int64) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+// isUniqueViolation reports whether err is a unique-constraint violation, by error code.
+func isUniqueViolation(err error) bool {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == "23505"
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
+}
+
+// actorOf returns the actor of ctx or an EUnauthorized error: services never act for nobody.
+func actorOf(ctx context.Context) (*kam.Actor, error) {
+	a := kam.ActorFrom(ctx)
+	if a == nil {
+		return nil, kam.Errorf(kam.EUnauthorized, "not logged in")
+	}
+	return a, nil
+}

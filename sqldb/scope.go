@@ -1,0 +1,20 @@
+package sqldb
+
+import "kam"
+
+// scopeSQL is the single storage-side statement of which customer files an actor sees (the rules
+// are in kam.CustomerScope): a WHERE fragment over the customers table aliased c. Borrowing grants
+// will be one more OR EXISTS here.
+func scopeSQL(a *kam.Actor) (string, []any) {
+	switch kam.CustomerScope(a) {
+	case kam.ScopeAll:
+		return "1=1", nil
+	case kam.ScopeTeam:
+		return `(c.owner_id IN (SELECT id FROM users WHERE id = ? OR supervisor_id = ?)
+			OR EXISTS (SELECT 1 FROM account_team t JOIN users tu ON tu.id = t.user_id
+				WHERE t.customer_id = c.id AND (tu.id = ? OR tu.supervisor_id = ?)))`,
+			[]any{a.UserID, a.UserID, a.UserID, a.UserID}
+	}
+	return "(c.owner_id = ? OR EXISTS (SELECT 1 FROM account_team t WHERE t.customer_id = c.id AND t.user_id = ?))",
+		[]any{a.UserID, a.UserID}
+}

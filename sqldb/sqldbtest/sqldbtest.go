@@ -1,0 +1,88 @@
+// Package sqldbtest gives tests a fresh, migrated database on every dialect: SQLite always (a
+// temporary file, so WAL and the connection pools are real), PostgreSQL when
+// KAM_TEST_POSTGRES_DSN is set (a fresh schema per test, dropped afterwards). With
+// KAM_REQUIRE_POSTGRES=1 (set by CI), a missing PostgreSQL fails the test instead of skipping it.
+package sqldbtest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"kam/sqldb"
+)
+
+// Dialects lists the dialects tests run on here.
+func Dialects(t testing.TB) []sqldb.Dialect {
+	ds := []sqldb.Dialect{sqldb.SQLite}
+	if os.Getenv("KAM_TEST_POSTGRES_DSN") != "" {
+		ds = append(ds, sqldb.Postgres)
+	} else if os.Getenv("KAM_REQUIRE_POSTGRES") == "1" {
+		t.Fatal("KAM_REQUIRE_POSTGRES=1 but KAM_TEST_POSTGRES_DSN is not set")
+	}
+	return ds
+}
+
+// ForEachDialect runs fn as a subtest on each dialect, each with its own fresh database.
+func ForEachDialect(t *testing.T, fn func(t *testing.T, db *sqldb.DB)) {
+	t.Helper()
+	for _, d := range Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			fn(t, Open(t, d))
+		})
+	}
+}
+
+// DSN returns the address of a fresh, empty database of dialect d, removed when the test ends.
+func DSN(t testing.TB, d sqldb.Dialect) string {
+	t.Helper()
+	if d == sqldb.SQLite {
+		return "sqlite:" + filepath.Join(t.TempDir(), "kam.db")
+	}
+	base := os.Getenv("KAM_TEST_POSTGRES_DSN")
+	if base == "" {
+		t.Skip("KAM_TEST_POSTGRES_DSN not set")
+	}
+	b := make([]byte, 6)
+	rand.Read(b)
+	schema := "kamtest_" + hex.EncodeToString(b)
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+		admin.Close()
+		t.Fatalf("create test schema: %v", err)
+	}
+	t.Cleanup(func() {
+		admin.Exec("DROP SCHEMA " + schema + " CASCADE")
+		admin.Close()
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// Open returns a migrated, empty database of dialect d, closed when the test ends.
+func Open(t testing.TB, d sqldb.Dialect) *sqldb.DB {
+	t.Helper()
+	db, err := sqldb.Open(context.Background(), DSN(t, d))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
