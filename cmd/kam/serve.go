@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"kam/demo"
+	kamhttp "kam/http"
+	"kam/sqldb"
+)
+
+func (a *app) serveCmd() *cobra.Command {
+	var addr string
+	var withDemo, migrate, secure bool
+	var customers int
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the web UI and the JSON API",
+		Long: `Serves the web UI and the JSON API (/api/v1, OpenAPI document at /api/v1/openapi.json).
+
+With --demo on an empty database it migrates, loads the demo data set and prints the URL and the
+administrator's login. Without it, serve refuses a schema that is behind; run kam migrate first
+or pass --migrate.`,
+		Example: "  kam serve --demo\n  KAM_DB=postgres://kam@localhost/kam kam serve --addr :8080 --migrate",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			start := time.Now()
+			db, err := a.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			if withDemo || migrate {
+				if err := db.Migrate(ctx); err != nil {
+					return err
+				}
+			}
+			cur, target, err := db.SchemaVersion(ctx)
+			if err != nil {
+				return err
+			}
+			if cur < target {
+				return fmt.Errorf("the database schema is at version %d, this program needs %d: run kam migrate (or serve --migrate)", cur, target)
+			}
+			login := ""
+			if withDemo {
+				if login, err = a.loadDemoIfEmpty(ctx, db, customers); err != nil {
+					return err
+				}
+			}
+			ln, err := net.Listen("tcp", addr)
+			if err != nil {
+				return err
+			}
+			srv := &kamhttp.Server{
+				Customers:     sqldb.NewCustomerService(db),
+				Users:         sqldb.NewUserService(db),
+				Ping:          db.Ping,
+				Version:       programVersion(),
+				Logger:        a.logger,
+				SecureCookies: secure,
+			}
+			srv.Handler()
+			url := "http://" + ln.Addr().String()
+			fmt.Fprintf(a.stdout, "KAM %s serving on %s (database %s, ready in %s)\n", programVersion(), url, db.Dialect(), time.Since(start).Round(time.Millisecond))
+			if login != "" {
+				fmt.Fprintln(a.stdout, login)
+			}
+			return srv.ListenAndServe(ctx, ln)
+		},
+	}
+	cmd.Flags().StringVar(&addr, "addr", envOr("KAM_ADDR", "127.0.0.1:8080"), "address to listen on (env KAM_ADDR)")
+	cmd.Flags().BoolVar(&withDemo, "demo", false, "on an empty database: migrate and load the demo data set")
+	cmd.Flags().IntVar(&customers, "customers", 500, "with --demo: number of demo customers")
+	cmd.Flags().BoolVar(&migrate, "migrate", false, "migrate the schema before serving")
+	cmd.Flags().BoolVar(&secure, "secure-cookies", false, "mark cookies Secure (when served behind TLS)")
+	return cmd
+}
+
+// loadDemoIfEmpty loads the demo data set into an empty database and returns the login line to
+// print; on a database that already has users it loads nothing and says how to log in.
+func (a *app) loadDemoIfEmpty(ctx context.Context, db *sqldb.DB, customers int) (string, error) {
+	users, err := sqldb.NewUserService(db).FindUsers(system(ctx), kamFilterOne())
+	if err != nil {
+		return "", err
+	}
+	if len(users) > 0 {
+		return "The database already holds data; demo data was not loaded. Log in with your own account (demo users: password " + demo.Password + ").", nil
+	}
+	start := time.Now()
+	p := demo.Generate(demo.Options{Customers: customers, Seed: 1})
+	if err := db.LoadDemo(ctx, p); err != nil {
+		return "", err
+	}
+	a.logger.Info("demo data loaded", "customers", len(p.Customers), "units", len(p.Units), "contacts", len(p.Contacts),
+		"users", len(p.Users), "took", time.Since(start).Round(time.Millisecond))
+	admin := p.Users[0].User
+	return fmt.Sprintf("Demo data loaded: %d customers. Log in as %s with password %s (every demo user has this password).",
+		len(p.Customers), admin.Email, demo.Password), nil
+}

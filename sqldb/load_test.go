@@ -1,0 +1,82 @@
+package sqldb_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"kam"
+	"kam/demo"
+	"kam/sqldb"
+	"kam/sqldb/sqldbtest"
+)
+
+func TestLoadDemo(t *testing.T) {
+	sqldbtest.ForEachDialect(t, func(t *testing.T, db *sqldb.DB) {
+		ctx := context.Background()
+		p := demo.Generate(demo.Options{Customers: 400, Seed: 3})
+		if err := db.LoadDemo(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.LoadDemo(ctx, p); kam.ErrorCodeOf(err) != kam.EConflict {
+			t.Fatalf("second load: %v", err)
+		}
+		users := sqldb.NewUserService(db)
+		customers := sqldb.NewCustomerService(db)
+		admin, err := users.Authenticate(ctx, p.Users[0].User.Email, demo.Password)
+		if err != nil {
+			t.Fatalf("demo admin login: %v", err)
+		}
+		_, total, err := customers.FindCustomers(as(admin), kam.CustomerFilter{})
+		if err != nil || total != 400 {
+			t.Fatalf("admin sees %d customers: %v", total, err)
+		}
+		// A rep sees exactly the customers they own or are on the team of.
+		var rep *kam.User
+		for _, pu := range p.Users {
+			if pu.User.Role == kam.RoleRep {
+				rep = &pu.User
+				break
+			}
+		}
+		want := 0
+		for _, c := range p.Customers {
+			on := c.OwnerID == rep.ID
+			for _, m := range c.Team {
+				on = on || m.UserID == rep.ID
+			}
+			if on {
+				want++
+			}
+		}
+		if _, got, err := customers.FindCustomers(as(rep), kam.CustomerFilter{}); err != nil || got != want {
+			t.Fatalf("rep sees %d, want %d (%v)", got, want, err)
+		}
+		// Search finds a customer by a two-character substring of its name, and by a contact.
+		c := p.Customers[17]
+		sub := string([]rune(c.Name)[2:4])
+		items, _, err := customers.FindCustomers(as(admin), kam.CustomerFilter{Q: sub, Limit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, it := range items {
+			found = found || it.ID == c.ID
+		}
+		if !found {
+			t.Errorf("searching %q did not find %s", sub, c.Name)
+		}
+		// New records continue after the loaded ids.
+		nc := &kam.Customer{Name: "新客户有限公司"}
+		if err := customers.CreateCustomer(as(admin), nc); err != nil {
+			t.Fatal(err)
+		}
+		if nc.ID != int64(len(p.Customers)+1) {
+			t.Errorf("new customer id %d", nc.ID)
+		}
+		// A loaded card did not exist before it was loaded.
+		if _, err := customers.Card(as(admin), c.ID, ptr(time.Now().Add(-time.Hour))); kam.ErrorCodeOf(err) != kam.ENotFound {
+			t.Errorf("as of before load: %v", err)
+		}
+	})
+}
