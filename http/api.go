@@ -1,0 +1,207 @@
+package kamhttp
+
+import (
+	"context"
+	"net/http"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humago"
+
+	"kam"
+)
+
+// The JSON API under /api/v1, declared with huma so that the OpenAPI document
+// (/api/v1/openapi.json) and the validation of parameters come from the Go types. Requests
+// authenticate with a bearer token (kam token create). Errors are RFC 9457 problem details whose
+// "errors" name each bad field as its location (body.credit_code, query.limit, header.If-Match).
+
+const apiPrefix = "/api/v1"
+
+// maxBodyBytes bounds request bodies: a customer file is a few kilobytes.
+const maxBodyBytes = 256 << 10
+
+func (s *Server) registerAPI(mux *http.ServeMux) {
+	cfg := huma.DefaultConfig("KAM — key account management API", s.Version)
+	cfg.OpenAPIPath = apiPrefix + "/openapi"
+	cfg.DocsPath = "" // the interactive docs page loads scripts from a CDN; the document is enough
+	cfg.SchemasPath = ""
+	cfg.CreateHooks = nil // no $schema links in every response
+	cfg.Info.Description = "The customer file (客户资料卡) of KAM: customers, their units and contacts, history, users. " +
+		"Authenticate with `Authorization: Bearer <token>` (create one with `kam token create`). " +
+		"Updates need `If-Match` with the ETag of the record read before (412 when stale, 428 when missing)."
+	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
+		"bearer": {Type: "http", Scheme: "bearer", Description: "An API token from `kam token create`."},
+	}
+	cfg.Security = []map[string][]string{{"bearer": {}}}
+	api := humago.New(mux, cfg)
+	api.UseMiddleware(s.apiAuth(api))
+	s.registerCustomerAPI(api)
+	s.registerUnitContactAPI(api)
+	s.registerUserAPI(api)
+	documentBodies(api)
+}
+
+// documentBodies replaces the "binary" request schema that huma derives from RawBody with the
+// schema of the record the body is decoded into, so the OpenAPI document shows the fields.
+func documentBodies(api huma.API) {
+	oapi := api.OpenAPI()
+	bodies := map[string]reflect.Type{
+		"create-customer": reflect.TypeOf(kam.Customer{}), "update-customer": reflect.TypeOf(kam.Customer{}),
+		"create-unit": reflect.TypeOf(kam.Unit{}), "update-unit": reflect.TypeOf(kam.Unit{}),
+		"create-contact": reflect.TypeOf(kam.Contact{}), "update-contact": reflect.TypeOf(kam.Contact{}),
+		"create-user": reflect.TypeOf(NewUser{}), "update-user": reflect.TypeOf(kam.User{}),
+	}
+	for _, item := range oapi.Paths {
+		for _, op := range []*huma.Operation{item.Post, item.Patch} {
+			if op == nil || op.RequestBody == nil {
+				continue
+			}
+			t, ok := bodies[op.OperationID]
+			if !ok {
+				continue
+			}
+			schema := oapi.Components.Schemas.Schema(t, true, "")
+			for _, mt := range op.RequestBody.Content {
+				mt.Schema = schema
+			}
+		}
+	}
+}
+
+// apiAuth resolves the bearer token into the request's actor. The OpenAPI document is public.
+func (s *Server) apiAuth(api huma.API) func(huma.Context, func(huma.Context)) {
+	return func(ctx huma.Context, next func(huma.Context)) {
+		if strings.HasPrefix(ctx.URL().Path, apiPrefix+"/openapi") {
+			next(ctx)
+			return
+		}
+		h := ctx.Header("Authorization")
+		token, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok || token == "" {
+			ctx.SetHeader("WWW-Authenticate", `Bearer realm="kam"`)
+			huma.WriteErr(api, ctx, http.StatusUnauthorized, "missing bearer token: send Authorization: Bearer <token>")
+			return
+		}
+		u, err := s.Users.TokenUser(ctx.Context(), strings.TrimSpace(token))
+		if err != nil {
+			ctx.SetHeader("WWW-Authenticate", `Bearer realm="kam", error="invalid_token"`)
+			if kam.ErrorCodeOf(err) == kam.EUnauthorized {
+				huma.WriteErr(api, ctx, http.StatusUnauthorized, kam.ErrorMessage(err))
+			} else {
+				s.Logger.Error("token lookup", "err", err)
+				huma.WriteErr(api, ctx, http.StatusInternalServerError, "internal error")
+			}
+			return
+		}
+		next(huma.WithContext(ctx, kam.WithActor(ctx.Context(), kam.ActorOf(u))))
+	}
+}
+
+// apiError turns an error from a service into a problem answer; internal errors are logged and
+// never shown.
+func (s *Server) apiError(ctx context.Context, err error) error {
+	status := statusOf(err)
+	if status == http.StatusInternalServerError {
+		s.Logger.ErrorContext(ctx, "api", "err", err)
+		return huma.Error500InternalServerError("internal error")
+	}
+	model := &huma.ErrorModel{Status: status, Title: http.StatusText(status), Detail: kam.ErrorMessage(err)}
+	for _, f := range kam.FieldErrors(err) {
+		model.Errors = append(model.Errors, &huma.ErrorDetail{Location: "body." + f.Field, Message: f.Message})
+	}
+	return model
+}
+
+// etag is the entity tag of a record version.
+func etag(version int64) string { return `"` + itoa(version) + `"` }
+
+// parseIfMatch reads the version from an If-Match header ("3" or W/"3"); 428 when missing.
+func parseIfMatch(h string) (int64, error) {
+	h = strings.TrimSpace(h)
+	if h == "" {
+		return 0, &huma.ErrorModel{Status: http.StatusPreconditionRequired, Title: http.StatusText(http.StatusPreconditionRequired),
+			Detail: "send If-Match with the ETag of the record you read, so that no one's change is overwritten",
+			Errors: []*huma.ErrorDetail{{Location: "header.If-Match", Message: "is required"}}}
+	}
+	h = strings.TrimPrefix(h, "W/")
+	v, ok := parseInt(strings.Trim(h, `"`))
+	if !ok || v <= 0 {
+		return 0, &huma.ErrorModel{Status: http.StatusPreconditionFailed, Title: http.StatusText(http.StatusPreconditionFailed),
+			Detail: "If-Match does not name a version of this record",
+			Errors: []*huma.ErrorDetail{{Location: "header.If-Match", Message: "must be an ETag such as \"3\"", Value: truncate(h, 40)}}}
+	}
+	return v, nil
+}
+
+func itoa(v int64) string {
+	var b [20]byte
+	i := len(b)
+	neg := v < 0
+	if neg {
+		v = -v
+	}
+	for {
+		i--
+		b[i] = byte('0' + v%10)
+		v /= 10
+		if v == 0 {
+			break
+		}
+	}
+	if neg {
+		i--
+		b[i] = '-'
+	}
+	return string(b[i:])
+}
+
+func parseInt(s string) (int64, bool) {
+	if s == "" || len(s) > 18 {
+		return 0, false
+	}
+	var v int64
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int64(c-'0')
+	}
+	return v, true
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}
+
+// apiAsOf reads an as_of parameter: RFC 3339, or a date (the end of that day in the business
+// time zone, Asia/Shanghai).
+func apiAsOf(s string) (*time.Time, error) {
+	if s == "" {
+		return nil, nil
+	}
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return &t, nil
+	}
+	if d, err := time.ParseInLocation("2006-01-02", s, businessZone); err == nil {
+		t := d.Add(24*time.Hour - time.Nanosecond)
+		return &t, nil
+	}
+	return nil, &huma.ErrorModel{Status: http.StatusUnprocessableEntity, Title: http.StatusText(http.StatusUnprocessableEntity),
+		Detail: "as_of must be a time such as 2026-03-01T09:00:00+08:00 or a date such as 2026-03-01",
+		Errors: []*huma.ErrorDetail{{Location: "query.as_of", Message: "is not an RFC 3339 time or a date", Value: truncate(s, 40)}}}
+}
+
+// businessZone is where business dates are read (DESIGN: default Asia/Shanghai).
+var businessZone = func() *time.Location {
+	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
+		return loc
+	}
+	return time.FixedZone("CST", 8*3600)
+}()

@@ -1,0 +1,194 @@
+package kamhttp
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"kam"
+)
+
+// customerFields are the fields a client may write; id, version and timestamps are the server's.
+var customerFields = writable(kam.Customer{Tags: []string{}, Team: []kam.TeamMember{}, CustomFields: map[string]string{}},
+	"id", "version", "created_at", "updated_at")
+
+type customerListInput struct {
+	Q        string `query:"q" maxLength:"200" doc:"Search: Chinese substrings of customer names, short names and contact names; pinyin initials; words."`
+	OwnerID  int64  `query:"owner_id" doc:"Only customers of this owner (user id)."`
+	Status   string `query:"status" enum:"prospect,active,dormant,lost"`
+	Stage    string `query:"stage" enum:"identify,establish,deepen,maintain,warning,lost"`
+	Industry string `query:"industry" maxLength:"200"`
+	Province string `query:"province" maxLength:"200"`
+	Tag      string `query:"tag" maxLength:"30"`
+	ParentID int64  `query:"parent_id" doc:"Only the subsidiaries of this group customer."`
+	Sort     string `query:"sort" enum:"code,-code,name,-name,created_at,-created_at,updated_at,-updated_at,province,-province,industry,-industry,status,-status,stage,-stage" doc:"Sort field; a leading - sorts descending. name sorts by pinyin."`
+	Limit    int    `query:"limit" minimum:"1" maximum:"1000" default:"20"`
+	Offset   int    `query:"offset" minimum:"0" default:"0"`
+}
+
+// Page is a page of a list with the total number of matching items.
+type Page[T any] struct {
+	Items  []T `json:"items"`
+	Total  int `json:"total" doc:"Items matching the filters, over all pages."`
+	Limit  int `json:"limit"`
+	Offset int `json:"offset"`
+}
+
+type customerListOutput struct {
+	Body Page[*kam.Customer]
+}
+
+// CustomerCard is a customer with its units, contacts and completeness score.
+type CustomerCard struct {
+	*kam.Customer
+	Units        []*kam.Unit      `json:"units"`
+	Contacts     []*kam.Contact   `json:"contacts"`
+	Completeness kam.Completeness `json:"completeness"`
+	AsOf         *time.Time       `json:"as_of,omitempty" doc:"Set when the card shows the file as it was at this moment."`
+}
+
+type customerIDInput struct {
+	ID int64 `path:"id" minimum:"1"`
+}
+
+type customerGetInput struct {
+	ID   int64  `path:"id" minimum:"1"`
+	AsOf string `query:"as_of" doc:"Show the card as it was at this moment (RFC 3339, or a date meaning the end of that day in Asia/Shanghai)."`
+}
+
+type customerCardOutput struct {
+	ETag string `header:"ETag"`
+	Body CustomerCard
+}
+
+type customerOutput struct {
+	ETag     string `header:"ETag"`
+	Location string `header:"Location"`
+	Body     *kam.Customer
+}
+
+type bodyInput struct {
+	ContentType string `header:"Content-Type"`
+	RawBody     []byte `contentType:"application/json"`
+}
+
+type customerPatchInput struct {
+	ID          int64  `path:"id" minimum:"1"`
+	IfMatch     string `header:"If-Match" doc:"The ETag of the customer as read; required."`
+	ContentType string `header:"Content-Type"`
+	RawBody     []byte `contentType:"application/merge-patch+json"`
+}
+
+type customerDeleteInput struct {
+	ID      int64  `path:"id" minimum:"1"`
+	IfMatch string `header:"If-Match" doc:"The ETag of the customer as read; required."`
+}
+
+type historyInput struct {
+	ID     int64 `path:"id" minimum:"1"`
+	Limit  int   `query:"limit" minimum:"1" maximum:"1000" default:"50"`
+	Offset int   `query:"offset" minimum:"0" default:"0"`
+}
+
+type historyOutput struct {
+	Body Page[*kam.Change]
+}
+
+func (s *Server) registerCustomerAPI(api huma.API) {
+	tags := []string{"customers"}
+	huma.Register(api, huma.Operation{OperationID: "list-customers", Method: http.MethodGet, Path: apiPrefix + "/customers",
+		Summary: "List customers", Tags: tags,
+		Description: "The customers the caller may see, filtered, searched, sorted and paged, with the total."},
+		func(ctx context.Context, in *customerListInput) (*customerListOutput, error) {
+			f := kam.CustomerFilter{Q: in.Q, OwnerID: in.OwnerID, Status: in.Status, Stage: in.Stage, Industry: in.Industry,
+				Province: in.Province, Tag: in.Tag, ParentID: in.ParentID, Sort: in.Sort, Limit: in.Limit, Offset: in.Offset}
+			items, total, err := s.Customers.FindCustomers(ctx, f)
+			if err != nil {
+				return nil, s.apiError(ctx, err)
+			}
+			return &customerListOutput{Body: Page[*kam.Customer]{Items: items, Total: total, Limit: in.Limit, Offset: in.Offset}}, nil
+		})
+
+	huma.Register(api, huma.Operation{OperationID: "create-customer", Method: http.MethodPost, Path: apiPrefix + "/customers",
+		Summary: "Create a customer", Tags: tags, DefaultStatus: http.StatusCreated, MaxBodyBytes: maxBodyBytes, SkipValidateBody: true,
+		Description: "Creates a customer file. `code` is generated when empty; `owner_id` defaults to the caller."},
+		func(ctx context.Context, in *bodyInput) (*customerOutput, error) {
+			var c kam.Customer
+			if err := decodeObject(in.ContentType, in.RawBody, &c, customerFields); err != nil {
+				return nil, err
+			}
+			if err := s.Customers.CreateCustomer(ctx, &c); err != nil {
+				return nil, s.apiError(ctx, err)
+			}
+			return &customerOutput{ETag: etag(c.Version), Location: apiPrefix + "/customers/" + itoa(c.ID), Body: &c}, nil
+		})
+
+	huma.Register(api, huma.Operation{OperationID: "get-customer", Method: http.MethodGet, Path: apiPrefix + "/customers/{id}",
+		Summary: "Get a customer file", Tags: tags,
+		Description: "The customer with its units, contacts and completeness score; with `as_of`, as it was at that moment."},
+		func(ctx context.Context, in *customerGetInput) (*customerCardOutput, error) {
+			asOf, err := apiAsOf(in.AsOf)
+			if err != nil {
+				return nil, err
+			}
+			card, err := s.Customers.Card(ctx, in.ID, asOf)
+			if err != nil {
+				return nil, s.apiError(ctx, err)
+			}
+			out := &customerCardOutput{Body: CustomerCard{Customer: card.Customer, Units: card.Units, Contacts: card.Contacts,
+				Completeness: kam.CardCompleteness(card), AsOf: card.AsOf}}
+			if asOf == nil {
+				out.ETag = etag(card.Customer.Version)
+			}
+			return out, nil
+		})
+
+	huma.Register(api, huma.Operation{OperationID: "update-customer", Method: http.MethodPatch, Path: apiPrefix + "/customers/{id}",
+		Summary: "Update a customer", Tags: tags, MaxBodyBytes: maxBodyBytes, SkipValidateBody: true,
+		Description: "A JSON merge patch of the customer's writable fields. Requires `If-Match`: 412 when someone changed the customer since, 428 without it."},
+		func(ctx context.Context, in *customerPatchInput) (*customerOutput, error) {
+			version, err := parseIfMatch(in.IfMatch)
+			if err != nil {
+				return nil, err
+			}
+			var decodeErr error
+			c, err := s.Customers.UpdateCustomer(ctx, in.ID, version, func(c *kam.Customer) error {
+				decodeErr = decodeObject(in.ContentType, in.RawBody, c, customerFields)
+				return decodeErr
+			})
+			if decodeErr != nil {
+				return nil, decodeErr
+			}
+			if err != nil {
+				return nil, s.apiError(ctx, err)
+			}
+			return &customerOutput{ETag: etag(c.Version), Body: c}, nil
+		})
+
+	huma.Register(api, huma.Operation{OperationID: "delete-customer", Method: http.MethodDelete, Path: apiPrefix + "/customers/{id}",
+		Summary: "Delete a customer", Tags: tags, DefaultStatus: http.StatusNoContent,
+		Description: "Deletes the file with its units and contacts (supervisors, directors, admins). Its history is kept. Requires `If-Match`."},
+		func(ctx context.Context, in *customerDeleteInput) (*struct{}, error) {
+			version, err := parseIfMatch(in.IfMatch)
+			if err != nil {
+				return nil, err
+			}
+			if err := s.Customers.DeleteCustomer(ctx, in.ID, version); err != nil {
+				return nil, s.apiError(ctx, err)
+			}
+			return nil, nil
+		})
+
+	huma.Register(api, huma.Operation{OperationID: "customer-history", Method: http.MethodGet, Path: apiPrefix + "/customers/{id}/history",
+		Summary: "History of a customer file", Tags: tags,
+		Description: "Every create, update and delete of the customer, its units and contacts, newest first: who, when, each field's old and new value."},
+		func(ctx context.Context, in *historyInput) (*historyOutput, error) {
+			items, total, err := s.Customers.History(ctx, in.ID, in.Limit, in.Offset)
+			if err != nil {
+				return nil, s.apiError(ctx, err)
+			}
+			return &historyOutput{Body: Page[*kam.Change]{Items: items, Total: total, Limit: in.Limit, Offset: in.Offset}}, nil
+		})
+}
