@@ -85,7 +85,7 @@ or pass --migrate.`,
 // loadDemoIfEmpty loads the demo data set into an empty database and returns the login line to
 // print; on a database that already has users it loads nothing and says how to log in.
 func (a *app) loadDemoIfEmpty(ctx context.Context, db *sqldb.DB, customers int) (string, error) {
-	users, err := sqldb.NewUserService(db).FindUsers(system(ctx), kamFilterOne())
+	users, _, err := sqldb.NewUserService(db).FindUsers(system(ctx), kamFilterOne())
 	if err != nil {
 		return "", err
 	}
