@@ -120,8 +120,8 @@ func (b Birthday) String() string {
 }
 
 var (
-	birthdayNumeric = regexp.MustCompile(`^(?:(\d{4})|-)[-/.](闰)?(\d{1,2})[-/.](\d{1,2})$`)
-	birthdayChinese = regexp.MustCompile(`^(?:(\d{4})年)?(闰)?([0-9一二三四五六七八九十冬腊正]{1,3})月([0-9初一二三四五六七八九十廿卅]{1,3})日?$`)
+	birthdayNumeric  = regexp.MustCompile(`^(?:(\d{4})|-)[-/.](闰)?(\d{1,2})[-/.](\d{1,2})$`)
+	birthdayChinese  = regexp.MustCompile(`^(?:(\d{4})年)?(闰)?([0-9一二三四五六七八九十冬腊正]{1,3})月([0-9初一二三四五六七八九十廿卅]{1,3})日?$`)
 	birthdayMonthDay = regexp.MustCompile(`^(\d{1,2})[-/.](\d{1,2})$`)
 )
 

@@ -23,9 +23,9 @@ func TestParseBirthday(t *testing.T) {
 		{"农历1984年闰十月初一", Birthday{"lunar", 1984, 10, 1, true}, false},
 		{"农历2020-闰04-08", Birthday{"lunar", 2020, 4, 8, true}, false},
 		{"L:1990-02-30", Birthday{"lunar", 1990, 2, 30, false}, false}, // 1990's second lunar month has 30 days
-		{"1975-02-30", Birthday{}, true},      // no such solar day
-		{"1975-02-29", Birthday{}, true},      // 1975 is not a leap year
-		{"农历2023-闰03-01", Birthday{}, true}, // 2023's leap month is the second
+		{"1975-02-30", Birthday{}, true},                               // no such solar day
+		{"1975-02-29", Birthday{}, true},                               // 1975 is not a leap year
+		{"农历2023-闰03-01", Birthday{}, true},                            // 2023's leap month is the second
 		{"农历1984年闰四月初一", Birthday{}, true},
 		{"农历2023-02-31", Birthday{}, true},
 		{"农历--闰04-08", Birthday{}, true}, // a leap month needs its year

@@ -25,7 +25,7 @@ const (
 	MaxCodeLen      = 32
 	MaxNameLen      = 200
 	MaxShortNameLen = 50
-	MaxTextLen      = 200  // industry, province, city, titles, e-mail, WeChat …
+	MaxTextLen      = 200 // industry, province, city, titles, e-mail, WeChat …
 	MaxAddressLen   = 500
 	MaxNoteLen      = 4000 // notes and preferences
 	MaxTags         = 30
@@ -321,7 +321,7 @@ func truncate(s string, n int) string {
 
 // Card is a customer file with its units and contacts.
 type Card struct {
-	Customer *Customer `json:"customer"`
+	Customer *Customer  `json:"customer"`
 	Units    []*Unit    `json:"units"`
 	Contacts []*Contact `json:"contacts"`
 	// AsOf is set when the card shows a past state.

@@ -282,7 +282,7 @@ func (tx *Tx) Commit() error { return tx.tx.Commit() }
 func (tx *Tx) Rollback() error { return tx.tx.Rollback() }
 
 func (tx *Tx) Query(q string, args ...any) (*sql.Rows, error) { return tx.query(tx.ctx, q, args...) }
-func (tx *Tx) QueryRow(q string, args ...any) *sql.Row     { return tx.queryRow(tx.ctx, q, args...) }
+func (tx *Tx) QueryRow(q string, args ...any) *sql.Row        { return tx.queryRow(tx.ctx, q, args...) }
 func (tx *Tx) Exec(q string, args ...any) (sql.Result, error) {
 	return tx.exec(tx.ctx, q, args...)
 }
