@@ -79,25 +79,32 @@ func (b *Birthday) monthLabel() string {
 	return strconv.Itoa(b.Month)
 }
 
-// lunarMonthDays returns the days in a lunar month, guarding the calendar library's panics.
-func lunarMonthDays(year, month int, leap bool) (n int, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			n, err = 0, fmt.Errorf("lunar date %d-%d is outside the supported calendar", year, month)
-		}
-	}()
-	m := month
-	if leap {
-		m = -month
+// lunarYearInfo is one lunar year of the generated table (lunar_table.go).
+type lunarYearInfo struct {
+	leap uint8   // the month that is repeated as a leap month, 0 when none
+	days []uint8 // days of each month in calendar order, the leap month after its namesake
+}
+
+// lunarMonthDays returns the days in a lunar month from the generated table. The calendar
+// library computes a year from astronomical series, about a millisecond each: far too slow for
+// checking every stored birthday, so its results for 1900–2100 are tabulated (a test checks the
+// table against the library).
+func lunarMonthDays(year, month int, leap bool) (int, error) {
+	if year < MinBirthdayYear || year > MaxBirthdayYear {
+		return 0, fmt.Errorf("lunar year %d is outside %d–%d", year, MinBirthdayYear, MaxBirthdayYear)
 	}
-	lm := calendar.NewLunarYear(year).GetMonth(m)
-	if lm == nil {
-		if leap {
-			return 0, fmt.Errorf("lunar year %d has no leap month %d", year, month)
-		}
+	y := lunarYears[year-MinBirthdayYear]
+	if leap && int(y.leap) != month {
+		return 0, fmt.Errorf("lunar year %d has no leap month %d", year, month)
+	}
+	i := month - 1
+	if y.leap != 0 && (month > int(y.leap) || (leap && month == int(y.leap))) {
+		i++
+	}
+	if i < 0 || i >= len(y.days) {
 		return 0, fmt.Errorf("lunar year %d has no month %d", year, month)
 	}
-	return lm.GetDayCount(), nil
+	return int(y.days[i]), nil
 }
 
 // String writes the birthday in its canonical text form, which ParseBirthday reads back:

@@ -3,6 +3,8 @@ package kam
 import (
 	"testing"
 	"time"
+
+	"github.com/6tail/lunar-go/calendar"
 )
 
 func TestParseBirthday(t *testing.T) {
@@ -111,4 +113,22 @@ func FuzzBirthdayValidate(f *testing.F) {
 			t.Fatalf("%+v valid but: %v", b, err)
 		}
 	})
+}
+
+// TestLunarTable checks the generated table against the calendar library for every year.
+func TestLunarTable(t *testing.T) {
+	for y := MinBirthdayYear; y <= MaxBirthdayYear; y++ {
+		ly := calendar.NewLunarYear(y)
+		for e := ly.GetMonthsInYear().Front(); e != nil; e = e.Next() {
+			m := e.Value.(*calendar.LunarMonth)
+			month, leap := m.GetMonth(), m.IsLeap()
+			if month < 0 {
+				month = -month
+			}
+			got, err := lunarMonthDays(y, month, leap)
+			if err != nil || got != m.GetDayCount() {
+				t.Fatalf("%d month %d leap %v: table %d (%v), library %d", y, month, leap, got, err, m.GetDayCount())
+			}
+		}
+	}
 }

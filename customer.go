@@ -108,7 +108,7 @@ func (c *Customer) Normalize() {
 	if c.Stage == "" {
 		c.Stage = "identify"
 	}
-	tags := c.Tags[:0:0]
+	tags := make([]string, 0, len(c.Tags))
 	seen := map[string]bool{}
 	for _, t := range c.Tags {
 		t = strings.TrimSpace(t)
@@ -265,7 +265,7 @@ type Contact struct {
 	UpdatedAt    time.Time `json:"updated_at"`
 }
 
-var phonePattern = regexp.MustCompile(`^\+?[0-9][0-9 ()\-]*(?:(?:ext\.?|转|x)\s*[0-9]+)?$`)
+var phonePattern = regexp.MustCompile(`^(?:\+|\()?[0-9][0-9 ()\-]*(?:(?:ext\.?|转|x)\s*[0-9]+)?$`)
 
 // Validate checks a contact's fields.
 func (c *Contact) Validate() error {

@@ -22,24 +22,26 @@ var _ kam.CustomerService = (*CustomerService)(nil)
 
 const customerColumns = `c.id, c.code, c.name, c.short_name, c.legal_name, c.credit_code, c.industry, c.nature,
 	c.channel_role, c.province, c.city, c.address, c.founded_on, c.size, c.status, c.stage, c.owner_id, c.parent_id,
-	c.tags, c.custom_fields, c.note, c.version, c.created_at, c.updated_at`
+	c.tags, c.team, c.custom_fields, c.note, c.version, c.created_at, c.updated_at`
 
 func scanCustomer(row interface{ Scan(...any) error }) (*kam.Customer, error) {
 	var c kam.Customer
-	var tags, custom string
+	var tags, team, custom string
 	err := row.Scan(&c.ID, &c.Code, &c.Name, &c.ShortName, &c.LegalName, &c.CreditCode, &c.Industry, &c.Nature,
 		&c.ChannelRole, &c.Province, &c.City, &c.Address, &c.FoundedOn, &c.Size, &c.Status, &c.Stage, &c.OwnerID,
-		nullID{&c.ParentID}, &tags, &custom, &c.Note, &c.Version, timeScan{&c.CreatedAt}, timeScan{&c.UpdatedAt})
+		nullID{&c.ParentID}, &tags, &team, &custom, &c.Note, &c.Version, timeScan{&c.CreatedAt}, timeScan{&c.UpdatedAt})
 	if err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(tags), &c.Tags); err != nil {
 		return nil, fmt.Errorf("customer %d tags: %w", c.ID, err)
 	}
+	if err := json.Unmarshal([]byte(team), &c.Team); err != nil {
+		return nil, fmt.Errorf("customer %d team: %w", c.ID, err)
+	}
 	if err := json.Unmarshal([]byte(custom), &c.CustomFields); err != nil {
 		return nil, fmt.Errorf("customer %d custom fields: %w", c.ID, err)
 	}
-	c.Team = []kam.TeamMember{}
 	return &c, nil
 }
 
@@ -68,39 +70,7 @@ func (s *CustomerService) findCustomer(ctx context.Context, c conn, a *kam.Actor
 	if err != nil {
 		return nil, err
 	}
-	if err := s.loadTeams(ctx, c, []*kam.Customer{cu}); err != nil {
-		return nil, err
-	}
 	return cu, nil
-}
-
-// loadTeams fills the account teams of a page of customers with one query.
-func (s *CustomerService) loadTeams(ctx context.Context, c conn, cs []*kam.Customer) error {
-	if len(cs) == 0 {
-		return nil
-	}
-	byID := make(map[int64]*kam.Customer, len(cs))
-	ph := make([]string, 0, len(cs))
-	args := make([]any, 0, len(cs))
-	for _, cu := range cs {
-		byID[cu.ID] = cu
-		ph = append(ph, "?")
-		args = append(args, cu.ID)
-	}
-	rows, err := c.query(ctx, "SELECT customer_id, user_id, role FROM account_team WHERE customer_id IN ("+strings.Join(ph, ",")+") ORDER BY customer_id, user_id", args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var cid int64
-		var m kam.TeamMember
-		if err := rows.Scan(&cid, &m.UserID, &m.Role); err != nil {
-			return err
-		}
-		byID[cid].Team = append(byID[cid].Team, m)
-	}
-	return rows.Err()
 }
 
 // FindCustomerByID returns a customer the actor may see.
@@ -234,9 +204,6 @@ func (s *CustomerService) FindCustomers(ctx context.Context, f kam.CustomerFilte
 		out = append(out, cu)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, 0, err
-	}
-	if err := s.loadTeams(ctx, c, out); err != nil {
 		return nil, 0, err
 	}
 	return out, total, nil
@@ -397,12 +364,12 @@ func (s *CustomerService) insertCustomer(tx *Tx, c *kam.Customer) error {
 	c.Version = 1
 	c.CreatedAt, c.UpdatedAt = tx.now, tx.now
 	err := tx.QueryRow(`INSERT INTO customers (code, name, name_key, short_name, legal_name, credit_code, industry, nature,
-		channel_role, province, city, address, founded_on, size, status, stage, owner_id, parent_id, tags, custom_fields,
+		channel_role, province, city, address, founded_on, size, status, stage, owner_id, parent_id, tags, team, custom_fields,
 		note, version, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id`,
 		c.Code, c.Name, nameKey(c.Name), c.ShortName, c.LegalName, c.CreditCode, c.Industry, c.Nature, c.ChannelRole,
 		c.Province, c.City, c.Address, c.FoundedOn, c.Size, c.Status, c.Stage, c.OwnerID, idArg(c.ParentID),
-		mustJSON(c.Tags), mustJSON(c.CustomFields), c.Note, tx.db.timeArg(tx.now), tx.db.timeArg(tx.now)).Scan(&c.ID)
+		mustJSON(c.Tags), mustJSON(c.Team), mustJSON(c.CustomFields), c.Note, tx.db.timeArg(tx.now), tx.db.timeArg(tx.now)).Scan(&c.ID)
 	if err != nil {
 		return uniqueConflict(err)
 	}
@@ -485,11 +452,11 @@ func (s *CustomerService) UpdateCustomer(ctx context.Context, id, version int64,
 	}
 	res, err := tx.Exec(`UPDATE customers SET code = ?, name = ?, name_key = ?, short_name = ?, legal_name = ?, credit_code = ?,
 		industry = ?, nature = ?, channel_role = ?, province = ?, city = ?, address = ?, founded_on = ?, size = ?, status = ?,
-		stage = ?, owner_id = ?, parent_id = ?, tags = ?, custom_fields = ?, note = ?, version = version + 1, updated_at = ?
+		stage = ?, owner_id = ?, parent_id = ?, tags = ?, team = ?, custom_fields = ?, note = ?, version = version + 1, updated_at = ?
 		WHERE id = ? AND version = ?`,
 		next.Code, next.Name, nameKey(next.Name), next.ShortName, next.LegalName, next.CreditCode, next.Industry, next.Nature,
 		next.ChannelRole, next.Province, next.City, next.Address, next.FoundedOn, next.Size, next.Status, next.Stage,
-		next.OwnerID, idArg(next.ParentID), mustJSON(next.Tags), mustJSON(next.CustomFields), next.Note,
+		next.OwnerID, idArg(next.ParentID), mustJSON(next.Tags), mustJSON(next.Team), mustJSON(next.CustomFields), next.Note,
 		s.db.timeArg(tx.now), id, version)
 	if err != nil {
 		return nil, uniqueConflict(err)

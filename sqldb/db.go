@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -48,6 +49,33 @@ type DB struct {
 	Now func() time.Time
 
 	rebindCache sync.Map
+	// stmts caches prepared read statements: preparing (parsing) SQL costs as much as running
+	// a simple query on SQLite. database/sql prepares each on a connection at first use there.
+	stmts     sync.Map
+	stmtCount atomic.Int64
+}
+
+// maxCachedStmts bounds the statement cache; queries with generated IN lists vary in text.
+const maxCachedStmts = 512
+
+// readStmt returns a cached prepared statement on the read pool, or nil when the cache is full.
+func (db *DB) readStmt(ctx context.Context, q string) *sql.Stmt {
+	if v, ok := db.stmts.Load(q); ok {
+		return v.(*sql.Stmt)
+	}
+	if db.stmtCount.Load() >= maxCachedStmts {
+		return nil
+	}
+	st, err := db.read.PrepareContext(ctx, q)
+	if err != nil {
+		return nil // the plain query reports the error
+	}
+	if prev, loaded := db.stmts.LoadOrStore(q, st); loaded {
+		st.Close()
+		return prev.(*sql.Stmt)
+	}
+	db.stmtCount.Add(1)
+	return st
 }
 
 // ParseDSN splits KAM_DB into a dialect and a driver DSN: "sqlite:PATH" (or a bare path) or
@@ -136,6 +164,10 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 
 // Close closes the pools.
 func (db *DB) Close() error {
+	db.stmts.Range(func(_, v any) bool {
+		v.(*sql.Stmt).Close()
+		return true
+	})
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
@@ -243,11 +275,23 @@ type conn struct {
 }
 
 func (c conn) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return c.q.QueryContext(ctx, c.db.rebind(q), args...)
+	q = c.db.rebind(q)
+	if c.q == c.db.read {
+		if st := c.db.readStmt(ctx, q); st != nil {
+			return st.QueryContext(ctx, args...)
+		}
+	}
+	return c.q.QueryContext(ctx, q, args...)
 }
 
 func (c conn) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	return c.q.QueryRowContext(ctx, c.db.rebind(q), args...)
+	q = c.db.rebind(q)
+	if c.q == c.db.read {
+		if st := c.db.readStmt(ctx, q); st != nil {
+			return st.QueryRowContext(ctx, args...)
+		}
+	}
+	return c.q.QueryRowContext(ctx, q, args...)
 }
 
 func (c conn) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {

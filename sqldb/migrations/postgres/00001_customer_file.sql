@@ -54,6 +54,7 @@ CREATE TABLE customers (
     owner_id      BIGINT  NOT NULL REFERENCES users (id),
     parent_id     BIGINT  REFERENCES customers (id),
     tags          TEXT    NOT NULL DEFAULT '[]',
+    team          TEXT    NOT NULL DEFAULT '[]',
     custom_fields TEXT    NOT NULL DEFAULT '{}',
     note          TEXT    NOT NULL DEFAULT '',
     version       BIGINT  NOT NULL DEFAULT 1,

@@ -54,6 +54,7 @@ CREATE TABLE customers (
     owner_id      INTEGER NOT NULL REFERENCES users (id),
     parent_id     INTEGER REFERENCES customers (id),
     tags          TEXT    NOT NULL DEFAULT '[]',
+    team          TEXT    NOT NULL DEFAULT '[]',
     custom_fields TEXT    NOT NULL DEFAULT '{}',
     note          TEXT    NOT NULL DEFAULT '',
     version       INTEGER NOT NULL DEFAULT 1,
