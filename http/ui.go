@@ -130,7 +130,9 @@ func (u *ui) renderBlock(w http.ResponseWriter, r *http.Request, status int, pag
 	w.Write([]byte(buf.String()))
 }
 
-func (rq *uiReq) render(status int, page string, data any) { rq.u.render(rq.w, rq.r, status, page, data) }
+func (rq *uiReq) render(status int, page string, data any) {
+	rq.u.render(rq.w, rq.r, status, page, data)
+}
 
 // redirect answers a POST (or a GET that only moves on) with 303 See Other, so the browser
 // follows with a GET and a reload never re-submits the form.
@@ -163,6 +165,8 @@ func (u *ui) errorPage(w http.ResponseWriter, r *http.Request, L *locale.Printer
 		status = http.StatusBadRequest
 		heading, msg = L.T("errpage.bad_request"), L.T("errpage.bad_request_msg")
 	case kam.EConflict, kam.EPreconditionFailed:
+		// 412 is for HTTP preconditions (If-Match); a stale form is a conflict with the stored record.
+		status = http.StatusConflict
 		heading, msg = L.T("errpage.conflict"), L.T("errpage.conflict_msg")
 	case kam.EUnauthorized:
 		status = http.StatusForbidden

@@ -84,11 +84,17 @@ func (u *ui) auth(h func(rq *uiReq)) http.Handler {
 			u.errorPage(w, r, L, nil, err)
 			return
 		}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+		}
 		actor := kam.ActorOf(user)
 		rq := &uiReq{u: u, w: w, user: user, actor: actor, L: L, csrf: csrfToken(c.Value)}
 		rq.r = r.WithContext(kam.WithActor(r.Context(), actor))
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+			if err := rq.r.ParseForm(); err != nil {
+				rq.fail(kam.Errorf(kam.EInvalid, "unreadable form: %v", err))
+				return
+			}
 			sent := r.Header.Get("X-CSRF-Token")
 			if sent == "" {
 				sent = rq.r.PostFormValue("csrf")
@@ -167,7 +173,13 @@ func (u *ui) loginForm(w http.ResponseWriter, r *http.Request) {
 
 func (u *ui) renderLogin(w http.ResponseWriter, r *http.Request, status int, email, errKey, next string) {
 	L := locale.New(langOf(r))
-	token := randomToken()
+	// Reuse the token of an earlier visit, so a second login tab does not invalidate the first.
+	token := ""
+	if c, err := r.Cookie(loginCookie); err == nil && len(c.Value) == 43 {
+		token = c.Value
+	} else {
+		token = randomToken()
+	}
 	http.SetCookie(w, u.cookie(loginCookie, token, 3600))
 	p := &web.LoginPage{Base: u.base(w, r, L, L.T("login.title")), Email: email, LoginCSRF: token}
 	if next != "" {

@@ -1,0 +1,274 @@
+package web
+
+import (
+	"time"
+
+	"kam"
+	"kam/locale"
+)
+
+// Base is what every page carries: the printer for the user's language, the user, the CSRF token
+// and the links of the header.
+type Base struct {
+	L     *locale.Printer
+	Title string
+	// Nav is the active item of the header's navigation.
+	Nav string
+	// User is nil on the login and error pages of a visitor without a session.
+	User *kam.User
+	// CSRF is the token every state-changing form sends back (hidden field csrf, or the
+	// X-CSRF-Token header for htmx).
+	CSRF string
+	// LangURLs switch the language and come back to this page.
+	LangURLs map[string]string
+	// Flash is a translated one-line notice after a redirect ("saved").
+	Flash   string
+	Version string
+}
+
+// Option is one choice of a select.
+type Option struct {
+	Value    string
+	Label    string
+	Selected bool
+}
+
+// Link is a labelled URL.
+type Link struct {
+	Label  string
+	URL    string
+	Active bool
+}
+
+// LoginPage is the sign-in form.
+type LoginPage struct {
+	Base
+	Email string
+	Next  string
+	// LoginCSRF is the double-submit token of the login form (there is no session yet).
+	LoginCSRF string
+	Error     string
+}
+
+// ErrorPage is a friendly 4xx/5xx page.
+type ErrorPage struct {
+	Base
+	Status  int
+	Heading string
+	Message string
+}
+
+// CustomerListPage is /customers: search, filters, sortable columns and paging, all in the URL.
+type CustomerListPage struct {
+	Base
+	Q, OwnerID, Status, Stage, Industry, Province, Tag, Sort string
+	Per                                                      int
+	Owners, Statuses, Stages, PerOptions                     []Option
+	// ShowOwnerFilter is false for a user who only sees their own files.
+	ShowOwnerFilter bool
+	Columns         []Column
+	Rows            []CustomerRow
+	Total           int
+	From, To        int
+	Pager           Pager
+	// Filtered is set when any filter or search is active (the empty state then offers to clear).
+	Filtered  bool
+	ClearURL  string
+	CanCreate bool
+	Provinces []string
+}
+
+// Column is a header of a sortable table. URL sorts by it (toggling the direction when it is
+// the current sort); Dir is "asc", "desc" or "".
+type Column struct {
+	Label string
+	URL   string
+	Dir   string
+	Class string
+}
+
+// CustomerRow is one line of the customer list.
+type CustomerRow struct {
+	C            *kam.Customer
+	URL          string
+	OwnerName    string
+	StatusLabel  string
+	StageLabel   string
+	UpdatedLabel string
+}
+
+// Pager is the paging bar: numbered links with gaps, previous and next.
+type Pager struct {
+	Prev, Next string
+	Pages      []PageLink
+	Page       int
+	PageCount  int
+}
+
+// PageLink is one page number (or a gap, when URL and Number are empty).
+type PageLink struct {
+	Number  int
+	URL     string
+	Current bool
+	Gap     bool
+}
+
+// CardPage is /customers/{id}: the customer file with its tabs.
+type CardPage struct {
+	Base
+	Card    *kam.Card
+	C       *kam.Customer
+	Tab     string
+	Tabs    []Link
+	EditURL string
+	// DeleteURL is set for users who may delete a file.
+	DeleteURL string
+	CanEdit   bool
+	Profile   []FieldRow
+	Owner     string
+	Parent    *Link
+	Subs      []Link
+	SubsTotal int
+	Team      []TeamRow
+	Tags      []string
+	Custom    []FieldRow
+	Score     kam.Completeness
+	// Missing names the missing fields of the completeness score in the user's language.
+	Missing []string
+	// ScoreClass colours the score: good, fair or poor.
+	ScoreClass string
+
+	// AsOf is set when the card shows a past state; AsOfInput is the value typed.
+	AsOf       *time.Time
+	AsOfInput  string
+	AsOfError  string
+	AsOfLabel  string
+	CurrentURL string
+	AsOfAction string
+
+	Units      []*UnitNode
+	Unassigned []*ContactNode
+	UnitCount  int
+	NewUnitURL string
+	NewContURL string
+
+	History      []HistoryRow
+	HistoryTotal int
+	HistoryPager Pager
+}
+
+// FieldRow is a label and a display value.
+type FieldRow struct {
+	Label string
+	Value string
+	// Mono marks codes and numbers that read better in a fixed-width face.
+	Mono bool
+}
+
+// TeamRow is one member of the account team.
+type TeamRow struct {
+	Name string
+	Role string
+}
+
+// UnitNode is a unit of the org chart with its contacts and sub-units.
+type UnitNode struct {
+	U        *kam.Unit
+	Kind     string
+	EditURL  string
+	Contacts []*ContactNode
+	Children []*UnitNode
+}
+
+// ContactNode is a contact of the org chart with the people reporting to them.
+type ContactNode struct {
+	C            *kam.Contact
+	Role         string
+	RoleClass    string
+	Birthday     string
+	NextBirthday string
+	Relationship int
+	RelLabel     string
+	// ReportsTo names the manager when they sit in another unit (the tree cannot show it).
+	ReportsTo string
+	EditURL   string
+	Children  []*ContactNode
+}
+
+// HistoryRow is one change on the timeline.
+type HistoryRow struct {
+	At         string
+	User       string
+	Entity     string
+	EntityName string
+	Action     string
+	ActionKey  string
+	Version    int64
+	Fields     []ChangeRow
+}
+
+// ChangeRow is a field's old and new value, formatted.
+type ChangeRow struct {
+	Field string
+	Old   string
+	New   string
+}
+
+// FormPage is a create or edit form (customer, unit, contact). Its fields are generic, so one
+// template renders every form.
+type FormPage struct {
+	Base
+	Heading   string
+	Subtitle  string
+	Action    string
+	CancelURL string
+	// DeleteURL, when set, shows a delete button (edit forms of users who may delete).
+	DeleteURL string
+	Version   int64
+	Sections  []Section
+	// Errors are messages that belong to no field of the form.
+	Errors   []string
+	Conflict *Conflict
+	Submit   string
+	// Provinces feed the datalist of the province field.
+	Provinces []string
+}
+
+// Section is a titled group of fields.
+type Section struct {
+	Title  string
+	Fields []Field
+}
+
+// Field is one input of a form with its value, choices and errors.
+type Field struct {
+	Name     string
+	Label    string
+	Type     string // text, date, email, number, select, textarea, datetime-local
+	Value    string
+	Options  []Option
+	Errors   []string
+	Required bool
+	Hint     string
+	Wide     bool
+	MaxLen   int
+	// List names a datalist of suggestions (the form page carries it).
+	List string
+	// Current is the stored value after a conflict, when it differs from what the user typed.
+	Current    string
+	HasCurrent bool
+}
+
+// Conflict tells the user who changed the record since they opened the form.
+type Conflict struct {
+	Changes []ConflictChange
+	// Version is the stored version the re-submitted form will be checked against.
+	Version int64
+}
+
+// ConflictChange is one change made by someone else since the user's version.
+type ConflictChange struct {
+	User   string
+	At     string
+	Fields []string
+}
