@@ -1,8 +1,10 @@
 package kamhttp_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	pngpkg "image/png"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -230,7 +232,7 @@ func TestUIBrowser(t *testing.T) {
 func TestUIScreenshot(t *testing.T) {
 	path := os.Getenv("KAM_SCREENSHOT")
 	if path == "" {
-		t.Skip("set KAM_SCREENSHOT=path/to/file.png to take the screenshot")
+		path = filepath.Join(t.TempDir(), "screenshot.png") // still rendered and checked
 	}
 	needBrowser(t)
 	db := sqldbtest.Open(t, sqldb.SQLite)
@@ -265,6 +267,10 @@ func TestUIScreenshot(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("wrote %s (%d bytes)", path, len(png))
+	cfg, err := pngpkg.DecodeConfig(bytes.NewReader(png))
+	if err != nil || cfg.Width != 1280 || cfg.Height != 800 {
+		t.Errorf("screenshot is not a 1280×800 PNG: %+v %v", cfg, err)
+	}
 	if p := problems.all(); len(p) > 0 {
 		t.Errorf("the browser reported problems:\n%s", strings.Join(p, "\n"))
 	}
