@@ -39,14 +39,22 @@ func scanCustomer(row interface{ Scan(...any) error }) (*kam.Customer, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal([]byte(tags), &c.Tags); err != nil {
-		return nil, fmt.Errorf("customer %d tags: %w", c.ID, err)
+	// Most customers have no tags, team or custom fields: skip the JSON decoder for those.
+	c.Tags, c.Team, c.CustomFields = []string{}, []kam.TeamMember{}, map[string]string{}
+	if tags != "[]" {
+		if err := json.Unmarshal([]byte(tags), &c.Tags); err != nil {
+			return nil, fmt.Errorf("customer %d tags: %w", c.ID, err)
+		}
 	}
-	if err := json.Unmarshal([]byte(team), &c.Team); err != nil {
-		return nil, fmt.Errorf("customer %d team: %w", c.ID, err)
+	if team != "[]" {
+		if err := json.Unmarshal([]byte(team), &c.Team); err != nil {
+			return nil, fmt.Errorf("customer %d team: %w", c.ID, err)
+		}
 	}
-	if err := json.Unmarshal([]byte(custom), &c.CustomFields); err != nil {
-		return nil, fmt.Errorf("customer %d custom fields: %w", c.ID, err)
+	if custom != "{}" {
+		if err := json.Unmarshal([]byte(custom), &c.CustomFields); err != nil {
+			return nil, fmt.Errorf("customer %d custom fields: %w", c.ID, err)
+		}
 	}
 	return &c, nil
 }

@@ -340,6 +340,14 @@ type dirQuery struct {
 	users map[int64]bool // the actor, or the supervisor and their team
 }
 
+// unfiltered reports whether every live entry is visible (all customers, no filter), so that
+// counting needs no walk.
+func (q *dirQuery) unfiltered() bool {
+	f := q.f
+	return q.scope == kam.ScopeAll && f.OwnerID == 0 && f.ParentID == 0 && f.Status == "" && f.Stage == "" &&
+		f.Industry == "" && f.Province == "" && f.Tag == ""
+}
+
 func (q *dirQuery) visible(e *dirEntry) bool {
 	switch q.scope {
 	case kam.ScopeAll:
@@ -389,7 +397,11 @@ func (s *dirState) termSlots(t kam.SearchTerm) []int32 {
 		lists = append(lists, p)
 	}
 	sort.Slice(lists, func(i, j int) bool { return len(lists[i]) < len(lists[j]) })
-	out := append([]int32(nil), lists[0]...)
+	// The result must not alias a posting list (intersections write in place).
+	out := lists[0]
+	if len(lists) > 1 {
+		out = append([]int32(nil), lists[0]...)
+	}
 	for _, l := range lists[1:] {
 		out = intersectSlots(out, l)
 	}
@@ -529,30 +541,41 @@ func (d *directory) find(ctx context.Context, q *dirQuery) ([]int64, int, error)
 		for i, t := range terms {
 			ts := st.termSlots(t)
 			if i == 0 {
-				cand = append([]int32(nil), ts...)
+				cand = ts
 			} else {
-				cand = intersectSlots(cand, ts)
+				cand = intersectSlots(append([]int32(nil), cand...), ts)
 			}
 			if len(cand) == 0 {
 				return []int64{}, 0, nil
 			}
 		}
 	}
-	var match []int32
-	if all {
-		for slot, e := range st.entries {
-			if e != nil && q.visible(e) {
-				match = append(match, int32(slot))
+	// Count without collecting: a director's list or a common search matches most of the
+	// portfolio, and allocating that per request would cost more than the count itself.
+	total := 0
+	plain := q.unfiltered()
+	switch {
+	case all && plain:
+		total = len(st.slots)
+	case plain:
+		for _, slot := range cand {
+			if st.entries[slot] != nil {
+				total++
 			}
 		}
-	} else {
+	case all:
+		for _, e := range st.entries {
+			if e != nil && q.visible(e) {
+				total++
+			}
+		}
+	default:
 		for _, slot := range cand {
 			if e := st.entries[slot]; e != nil && q.visible(e) {
-				match = append(match, slot)
+				total++
 			}
 		}
 	}
-	total := len(match)
 	limit, offset := pageBounds(q.f.Limit, q.f.Offset)
 	if offset >= total {
 		return []int64{}, total, nil
@@ -564,6 +587,21 @@ func (d *directory) find(ctx context.Context, q *dirQuery) ([]int64, int, error)
 	desc := strings.HasPrefix(q.f.Sort, "-")
 	var page []int32
 	if total <= sortInMemory {
+		match := make([]int32, 0, total)
+		add := func(slot int32) {
+			if e := st.entries[slot]; e != nil && q.visible(e) {
+				match = append(match, slot)
+			}
+		}
+		if all {
+			for slot := range st.entries {
+				add(int32(slot))
+			}
+		} else {
+			for _, slot := range cand {
+				add(slot)
+			}
+		}
 		sort.Slice(match, func(i, j int) bool {
 			if desc {
 				return less(field, st.entries[match[j]], st.entries[match[i]])
@@ -572,9 +610,13 @@ func (d *directory) find(ctx context.Context, q *dirQuery) ([]int64, int, error)
 		})
 		page = match[offset:min(offset+limit, total)]
 	} else {
-		in := make([]uint64, (len(st.entries)+63)/64)
-		for _, slot := range match {
-			in[slot/64] |= 1 << (slot % 64)
+		// Many matches: walk the cached global order and keep the matching ones.
+		var in []uint64
+		if !all {
+			in = make([]uint64, (len(st.entries)+63)/64)
+			for _, slot := range cand {
+				in[slot/64] |= 1 << (slot % 64)
+			}
 		}
 		o := st.order(field)
 		skip := offset
@@ -583,7 +625,10 @@ func (d *directory) find(ctx context.Context, q *dirQuery) ([]int64, int, error)
 			if desc {
 				slot = o[len(o)-1-i]
 			}
-			if in[slot/64]&(1<<(slot%64)) == 0 {
+			if in != nil && in[slot/64]&(1<<(slot%64)) == 0 {
+				continue
+			}
+			if e := st.entries[slot]; e == nil || !plain && !q.visible(e) {
 				continue
 			}
 			if skip > 0 {

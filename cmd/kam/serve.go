@@ -57,8 +57,19 @@ or pass --migrate.`,
 			if err != nil {
 				return err
 			}
+			customers := sqldb.NewCustomerService(db)
+			// The customer directory (lists, search, totals) builds in the background; a list
+			// request before it is ready waits for it.
+			go func() {
+				t := time.Now()
+				if err := customers.Warm(ctx); err != nil {
+					a.logger.Error("building the customer directory", "err", err)
+					return
+				}
+				a.logger.Info("customer directory ready", "took", time.Since(t).Round(time.Millisecond))
+			}()
 			srv := &kamhttp.Server{
-				Customers:     sqldb.NewCustomerService(db),
+				Customers:     customers,
 				Users:         sqldb.NewUserService(db),
 				Ping:          db.Ping,
 				Version:       programVersion(),
