@@ -19,7 +19,9 @@ type CustomerService struct {
 }
 
 // NewCustomerService returns the customer service over db.
-func NewCustomerService(db *DB) *CustomerService { return &CustomerService{db: db, dir: newDirectory(db)} }
+func NewCustomerService(db *DB) *CustomerService {
+	return &CustomerService{db: db, dir: newDirectory(db)}
+}
 
 // Warm builds the in-memory customer directory now rather than at the first list request.
 func (s *CustomerService) Warm(ctx context.Context) error { return s.dir.sync(ctx) }
