@@ -11,6 +11,7 @@ import (
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 
 	"kam"
+	"kam/locale"
 )
 
 // The JSON API under /api/v1, declared with huma so that the OpenAPI document
@@ -186,22 +187,11 @@ func apiAsOf(s string) (*time.Time, error) {
 	if s == "" {
 		return nil, nil
 	}
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return &t, nil
-	}
-	if d, err := time.ParseInLocation("2006-01-02", s, businessZone); err == nil {
-		t := d.Add(24*time.Hour - time.Nanosecond)
+	t, err := kam.ParseMoment(s, locale.Shanghai)
+	if err == nil {
 		return &t, nil
 	}
 	return nil, &huma.ErrorModel{Status: http.StatusUnprocessableEntity, Title: http.StatusText(http.StatusUnprocessableEntity),
 		Detail: "as_of must be a time such as 2026-03-01T09:00:00+08:00 or a date such as 2026-03-01",
 		Errors: []*huma.ErrorDetail{{Location: "query.as_of", Message: "is not an RFC 3339 time or a date", Value: truncate(s, 40)}}}
 }
-
-// businessZone is where business dates are read (DESIGN: default Asia/Shanghai).
-var businessZone = func() *time.Location {
-	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
-		return loc
-	}
-	return time.FixedZone("CST", 8*3600)
-}()

@@ -26,7 +26,7 @@ type apiFixture struct {
 	clock  time.Time
 }
 
-func newAPIFixture(t *testing.T, db *sqldb.DB) *apiFixture {
+func newAPIFixture(t testing.TB, db *sqldb.DB) *apiFixture {
 	t.Helper()
 	f := &apiFixture{db: db, tokens: map[string]string{}, ids: map[string]int64{}, clock: time.Date(2026, 5, 1, 2, 0, 0, 0, time.UTC)}
 	db.Now = func() time.Time { return f.clock }
@@ -72,7 +72,7 @@ type call struct {
 	header                   map[string]string
 }
 
-func (f *apiFixture) do(t *testing.T, c call) (*http.Response, string) {
+func (f *apiFixture) do(t testing.TB, c call) (*http.Response, string) {
 	t.Helper()
 	path := c.path
 	for k, v := range f.ids {

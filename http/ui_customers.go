@@ -479,19 +479,8 @@ func dateTimeOrEmpty(L *locale.Printer, t time.Time) string {
 // with seconds) or as people type it into a URL. A bare date means the end of that day: "the
 // file as it was on 2026-11-22" includes that day's changes. Times are in the business zone.
 func parseAsOf(s string, loc *time.Location) (time.Time, bool) {
-	s = strings.TrimSpace(s)
-	for _, layout := range []string{"2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02 15:04:05", "2006-01-02 15:04"} {
-		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
-			return t, true
-		}
-	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, true
-	}
-	if t, err := time.ParseInLocation("2006-01-02", s, loc); err == nil {
-		return t.Add(24*time.Hour - time.Second), true
-	}
-	return time.Time{}, false
+	t, err := kam.ParseMoment(s, loc)
+	return t, err == nil
 }
 
 func addQuery(u, k, v string) string {

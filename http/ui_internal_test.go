@@ -40,30 +40,6 @@ func TestSafeNext(t *testing.T) {
 	}
 }
 
-func TestParseAsOf(t *testing.T) {
-	loc := locale.Shanghai
-	tests := []struct {
-		in   string
-		ok   bool
-		want time.Time
-	}{
-		{"2026-11-22T14:30", true, time.Date(2026, 11, 22, 14, 30, 0, 0, loc)},
-		{"2026-11-22T14:30:05", true, time.Date(2026, 11, 22, 14, 30, 5, 0, loc)},
-		{"2026-11-22 14:30", true, time.Date(2026, 11, 22, 14, 30, 0, 0, loc)},
-		{"2026-11-22", true, time.Date(2026, 11, 22, 23, 59, 59, 0, loc)}, // the end of the day
-		{"2026-11-22T06:30:00Z", true, time.Date(2026, 11, 22, 14, 30, 0, 0, loc)},
-		{"2026-02-30", false, time.Time{}},
-		{"yesterday", false, time.Time{}},
-		{"", false, time.Time{}},
-	}
-	for _, tt := range tests {
-		got, ok := parseAsOf(tt.in, loc)
-		if ok != tt.ok || (ok && !got.Equal(tt.want)) {
-			t.Errorf("parseAsOf(%q) = %v, %v; want %v, %v", tt.in, got, ok, tt.want, tt.ok)
-		}
-	}
-}
-
 func TestListQueryRoundTrip(t *testing.T) {
 	tests := []struct {
 		in, want string
