@@ -61,7 +61,8 @@ bench_dialect() { # dialect dsn
   local dialect=$1 dsn=$2 port=18181
   echo "== $dialect: loading $customers demo customers"
   local t0=$(date +%s.%N)
-  "$work/kam" demo --db "$dsn" --customers "$customers" --seed 1 | head -n 1
+  "$work/kam" demo --db "$dsn" --customers "$customers" --seed 1 >"$work/demo.txt"
+  head -n 1 "$work/demo.txt"
   echo "   load took $(echo "$(date +%s.%N) - $t0" | bc) s"
   "$work/kam" serve --db "$dsn" --addr 127.0.0.1:$port >"$work/serve.log" 2>&1 &
   local pid=$!

@@ -13,7 +13,13 @@ import (
 // BenchmarkCard reads customer cards (customer, team, units, contacts) of a 2,000-customer
 // portfolio; the API's GET /customers/{id} is this plus HTTP.
 func BenchmarkCard(b *testing.B) {
-	db := sqldbtest.Open(b, sqldb.SQLite)
+	for _, d := range sqldbtest.Dialects(b) {
+		b.Run(string(d), func(b *testing.B) { benchmarkCard(b, d) })
+	}
+}
+
+func benchmarkCard(b *testing.B, d sqldb.Dialect) {
+	db := sqldbtest.Open(b, d)
 	p := demo.Generate(demo.Options{Customers: 2000, Seed: 1})
 	if err := db.LoadDemo(context.Background(), p); err != nil {
 		b.Fatal(err)

@@ -658,12 +658,7 @@ func (s *CustomerService) Card(ctx context.Context, id int64, asOf *time.Time) (
 		return nil, err
 	}
 	c := s.db.reader()
-	var card *kam.Card
-	if s.db.dialect == Postgres {
-		card, err = s.cardPostgres(ctx, c, a, id)
-	} else {
-		card, err = s.cardSQLite(ctx, c, a, id)
-	}
+	card, err := s.readCard(ctx, c, a, id)
 	if err != nil {
 		return nil, err
 	}
@@ -673,8 +668,10 @@ func (s *CustomerService) Card(ctx context.Context, id int64, asOf *time.Time) (
 	return s.rewindCard(ctx, c, card, asOf.UTC())
 }
 
-// cardSQLite reads the card in three queries: SQLite runs in-process, a query costs no round trip.
-func (s *CustomerService) cardSQLite(ctx context.Context, c conn, a *kam.Actor, id int64) (*kam.Card, error) {
+// readCard reads the card in three queries. (On PostgreSQL one query aggregating units and
+// contacts as JSON saves two round trips but measured 14% slower under 32 concurrent readers:
+// building and decoding the JSON costs more than the round trips on one machine.)
+func (s *CustomerService) readCard(ctx context.Context, c conn, a *kam.Actor, id int64) (*kam.Card, error) {
 	cu, err := s.findCustomer(ctx, c, a, id)
 	if err != nil {
 		return nil, err
@@ -689,63 +686,6 @@ func (s *CustomerService) cardSQLite(ctx context.Context, c conn, a *kam.Actor, 
 	}
 	return &kam.Card{Customer: cu, Units: units, Contacts: contacts}, nil
 }
-
-// cardPostgres reads the card in one round trip: the units and contacts come as JSON arrays
-// beside the customer's columns.
-func (s *CustomerService) cardPostgres(ctx context.Context, c conn, a *kam.Actor, id int64) (*kam.Card, error) {
-	scope, args := scopeSQL(a)
-	q := "SELECT " + customerColumns + `,
-		(SELECT COALESCE(json_agg(json_build_object('id', u.id, 'customer_id', u.customer_id, 'parent_unit_id', u.parent_unit_id,
-			'name', u.name, 'kind', u.kind, 'address', u.address, 'note', u.note, 'version', u.version,
-			'created_at', u.created_at, 'updated_at', u.updated_at) ORDER BY u.id), '[]') FROM units u WHERE u.customer_id = c.id),
-		(SELECT COALESCE(json_agg(json_build_object('id', ct.id, 'customer_id', ct.customer_id, 'unit_id', ct.unit_id,
-			'name', ct.name, 'title', ct.title, 'purchase_role', ct.purchase_role, 'reports_to_id', ct.reports_to_id,
-			'phones', ct.phones::json, 'email', ct.email, 'wechat', ct.wechat, 'birthday_text', ct.birthday,
-			'preferences', ct.preferences, 'relationship', ct.relationship, 'note', ct.note, 'version', ct.version,
-			'created_at', ct.created_at, 'updated_at', ct.updated_at) ORDER BY ct.id), '[]') FROM contacts ct WHERE ct.customer_id = c.id)
-		FROM customers c WHERE c.id = ? AND ` + scope
-	var unitsJSON, contactsJSON string
-	var cu *kam.Customer
-	row := c.queryRow(ctx, q, append([]any{id}, args...)...)
-	cu, err := scanCustomer(scanPlus{row, []any{&unitsJSON, &contactsJSON}})
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("customer")
-	}
-	if err != nil {
-		return nil, err
-	}
-	card := &kam.Card{Customer: cu, Units: []*kam.Unit{}, Contacts: []*kam.Contact{}}
-	if err := json.Unmarshal([]byte(unitsJSON), &card.Units); err != nil {
-		return nil, fmt.Errorf("units of customer %d: %w", id, err)
-	}
-	var contacts []struct {
-		kam.Contact
-		BirthdayText string `json:"birthday_text"`
-	}
-	if err := json.Unmarshal([]byte(contactsJSON), &contacts); err != nil {
-		return nil, fmt.Errorf("contacts of customer %d: %w", id, err)
-	}
-	for i := range contacts {
-		ct := contacts[i].Contact
-		if contacts[i].BirthdayText != "" {
-			b, err := kam.ParseBirthday(contacts[i].BirthdayText)
-			if err != nil {
-				return nil, fmt.Errorf("contact %d birthday: %w", ct.ID, err)
-			}
-			ct.Birthday = &b
-		}
-		card.Contacts = append(card.Contacts, &ct)
-	}
-	return card, nil
-}
-
-// scanPlus scans a row into the destinations a scanner asks for, then into more.
-type scanPlus struct {
-	row  interface{ Scan(...any) error }
-	more []any
-}
-
-func (s scanPlus) Scan(dest ...any) error { return s.row.Scan(append(dest, s.more...)...) }
 
 func (s *CustomerService) rewindCard(ctx context.Context, c conn, card *kam.Card, t time.Time) (*kam.Card, error) {
 	id := card.Customer.ID

@@ -10,15 +10,3 @@ import (
 func (s *CustomerService) FindCustomersSQL(ctx context.Context, f kam.CustomerFilter) ([]*kam.Customer, int, error) {
 	return s.findCustomersSQL(ctx, f)
 }
-
-// CardBothWays reads a card with the one-round-trip PostgreSQL query and with the generic
-// queries, for tests that compare them.
-func (s *CustomerService) CardBothWays(ctx context.Context, id int64) (*kam.Card, *kam.Card, error) {
-	a := kam.ActorFrom(ctx)
-	one, err := s.cardPostgres(ctx, s.db.reader(), a, id)
-	if err != nil {
-		return nil, nil, err
-	}
-	three, err := s.cardSQLite(ctx, s.db.reader(), a, id)
-	return one, three, err
-}

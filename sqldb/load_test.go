@@ -2,7 +2,6 @@ package sqldb_test
 
 import (
 	"context"
-	"github.com/google/go-cmp/cmp"
 	"testing"
 	"time"
 
@@ -80,29 +79,4 @@ func TestLoadDemo(t *testing.T) {
 			t.Errorf("as of before load: %v", err)
 		}
 	})
-}
-
-// TestCardPostgresQuery checks that PostgreSQL's one-query card equals the generic one.
-func TestCardPostgresQuery(t *testing.T) {
-	for _, d := range sqldbtest.Dialects(t) {
-		if d != sqldb.Postgres {
-			continue
-		}
-		db := sqldbtest.Open(t, d)
-		p := demo.Generate(demo.Options{Customers: 150, Seed: 5})
-		if err := db.LoadDemo(context.Background(), p); err != nil {
-			t.Fatal(err)
-		}
-		cs := sqldb.NewCustomerService(db)
-		ctx := as(&p.Users[0].User)
-		for _, c := range p.Customers {
-			one, three, err := cs.CardBothWays(ctx, c.ID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(three, one); diff != "" {
-				t.Fatalf("customer %d: one-query card differs (-generic +one query):\n%s", c.ID, diff)
-			}
-		}
-	}
 }
