@@ -779,7 +779,51 @@ func (s *CustomerService) History(ctx context.Context, id int64, limit, offset i
 	for i := range stored {
 		out[i] = &stored[i].Change
 	}
+	if err := s.nameChanges(ctx, c, out); err != nil {
+		return nil, 0, err
+	}
 	return out, total, nil
+}
+
+// nameChanges fills the entity name of changes that did not change the name (an update of a
+// contact's title names the contact as it is called now).
+func (s *CustomerService) nameChanges(ctx context.Context, c conn, changes []*kam.Change) error {
+	tables := map[string]string{"customer": "customers", "unit": "units", "contact": "contacts"}
+	missing := map[string][]any{}
+	for _, ch := range changes {
+		if ch.EntityName == "" {
+			missing[ch.Entity] = append(missing[ch.Entity], ch.EntityID)
+		}
+	}
+	for entity, ids := range missing {
+		table, ok := tables[entity]
+		if !ok {
+			continue
+		}
+		rows, err := c.query(ctx, "SELECT id, name FROM "+table+" WHERE id IN ("+strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")+")", ids...)
+		if err != nil {
+			return err
+		}
+		names := map[int64]string{}
+		for rows.Next() {
+			var id int64
+			var name string
+			if err := rows.Scan(&id, &name); err != nil {
+				rows.Close()
+				return err
+			}
+			names[id] = name
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		for _, ch := range changes {
+			if ch.Entity == entity && ch.EntityName == "" {
+				ch.EntityName = names[ch.EntityID]
+			}
+		}
+	}
+	return nil
 }
 
 // changes reads change rows newest first; limit < 0 reads all.

@@ -263,6 +263,11 @@ func TestUpdateVersionAndHistory(t *testing.T) {
 		if hist[0].Action != "delete" || hist[0].Entity != "unit" || hist[0].EntityName != "采购部" {
 			t.Errorf("newest entry %+v", hist[0])
 		}
+		for _, h := range hist {
+			if h.EntityName == "" {
+				t.Errorf("change without the name of what changed: %+v", h)
+			}
+		}
 		var cityChange *kam.FieldChange
 		for _, h := range hist {
 			if h.Entity == "customer" && h.Action == "update" {
