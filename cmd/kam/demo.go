@@ -1,13 +1,33 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"kam/demo"
+	"kam/sqldb"
 )
+
+// demoPast is how far back the demo portfolio's history reaches.
+const demoPast = 540 * 24 * time.Hour
+
+// loadDemo generates a portfolio, loads it as it was demoPast ago, then replays a year and a half
+// of edits through the customer service so that timelines and "as of" views have a past.
+func loadDemo(ctx context.Context, db *sqldb.DB, customers int, seed int64) (*demo.Portfolio, int, error) {
+	p := demo.Generate(demo.Options{Customers: customers, Seed: seed})
+	now := time.Now()
+	defer func() { db.Now = time.Now }()
+	db.Now = func() time.Time { return now.Add(-demoPast) }
+	if err := db.LoadDemo(ctx, p); err != nil {
+		return nil, 0, err
+	}
+	edits, err := demo.History(ctx, sqldb.NewCustomerService(db), p, seed, now.Add(-demoPast+time.Hour), now.Add(-time.Hour),
+		func(t time.Time) { db.Now = func() time.Time { return t } })
+	return p, edits, err
+}
 
 func (a *app) demoCmd() *cobra.Command {
 	var customers int
@@ -34,13 +54,12 @@ gives the same data. Every demo user's password is ` + demo.Password + `.`,
 				return err
 			}
 			start := time.Now()
-			p := demo.Generate(demo.Options{Customers: customers, Seed: seed})
-			gen := time.Since(start)
-			if err := db.LoadDemo(ctx, p); err != nil {
+			p, edits, err := loadDemo(ctx, db, customers, seed)
+			if err != nil {
 				return err
 			}
-			fmt.Fprintf(a.stdout, "loaded %d customers, %d units, %d contacts, %d users in %s (generated in %s)\n",
-				len(p.Customers), len(p.Units), len(p.Contacts), len(p.Users), time.Since(start).Round(time.Millisecond), gen.Round(time.Millisecond))
+			fmt.Fprintf(a.stdout, "loaded %d customers, %d units, %d contacts, %d users and %d past edits in %s\n",
+				len(p.Customers), len(p.Units), len(p.Contacts), len(p.Users), edits, time.Since(start).Round(time.Millisecond))
 			fmt.Fprintf(a.stdout, "log in as %s with password %s\n", p.Users[0].User.Email, demo.Password)
 			return nil
 		},

@@ -104,12 +104,12 @@ func (a *app) loadDemoIfEmpty(ctx context.Context, db *sqldb.DB, customers int) 
 		return "The database already holds data; demo data was not loaded. Log in with your own account (demo users: password " + demo.Password + ").", nil
 	}
 	start := time.Now()
-	p := demo.Generate(demo.Options{Customers: customers, Seed: 1})
-	if err := db.LoadDemo(ctx, p); err != nil {
+	p, edits, err := loadDemo(ctx, db, customers, 1)
+	if err != nil {
 		return "", err
 	}
 	a.logger.Info("demo data loaded", "customers", len(p.Customers), "units", len(p.Units), "contacts", len(p.Contacts),
-		"users", len(p.Users), "took", time.Since(start).Round(time.Millisecond))
+		"users", len(p.Users), "past_edits", edits, "took", time.Since(start).Round(time.Millisecond))
 	admin := p.Users[0].User
 	return fmt.Sprintf("Demo data loaded: %d customers. Log in as %s with password %s (every demo user has this password).",
 		len(p.Customers), admin.Email, demo.Password), nil
