@@ -2,6 +2,7 @@ package sqldb_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -138,4 +139,133 @@ func ids(cs []*kam.Customer) string {
 		s += fmt.Sprint(c.ID, " ")
 	}
 	return s
+}
+
+// TestDirectorySeesOtherProcesses checks that a list served by one KAM process reflects writes
+// made by another process on the same database (two services over two connections stand in for
+// two processes): the directory follows the change log, not only its own writes.
+func TestDirectorySeesOtherProcesses(t *testing.T) {
+	for _, d := range sqldbtest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			ctx := context.Background()
+			dsn := sqldbtest.DSN(t, d)
+			open := func() *sqldb.DB {
+				db, err := sqldb.Open(ctx, dsn)
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { db.Close() })
+				return db
+			}
+			one, two := open(), open()
+			if err := one.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			p := demo.Generate(demo.Options{Customers: 50, Seed: 8})
+			if err := one.LoadDemo(ctx, p); err != nil {
+				t.Fatal(err)
+			}
+			reader, writer := sqldb.NewCustomerService(one), sqldb.NewCustomerService(two)
+			admin := kam.WithActor(ctx, kam.ActorOf(&p.Users[0].User))
+			count := func(q string) int {
+				_, n, err := reader.FindCustomers(admin, kam.CustomerFilter{Q: q})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return n
+			}
+			if n := count(""); n != 50 {
+				t.Fatalf("before: %d", n)
+			}
+			c := &kam.Customer{Name: "远方新材料有限公司"}
+			if err := writer.CreateCustomer(admin, c); err != nil {
+				t.Fatal(err)
+			}
+			if n := count("远方新材"); n != 1 {
+				t.Errorf("created elsewhere: found %d", n)
+			}
+			if _, err := writer.UpdateCustomer(admin, c.ID, c.Version, func(c *kam.Customer) error { c.Name = "近邻新材料有限公司"; return nil }); err != nil {
+				t.Fatal(err)
+			}
+			if count("远方") != 0 || count("近邻") != 1 {
+				t.Errorf("renamed elsewhere: old %d new %d", count("远方"), count("近邻"))
+			}
+			if err := writer.DeleteCustomer(admin, c.ID, c.Version+1); err != nil {
+				t.Fatal(err)
+			}
+			if n := count(""); n != 50 {
+				t.Errorf("deleted elsewhere: %d", n)
+			}
+		})
+	}
+}
+
+// TestDirectoryLateCommit: on PostgreSQL a transaction may commit a change with a lower id after
+// a change with a higher id was already seen; the directory must still pick it up.
+func TestDirectoryLateCommit(t *testing.T) {
+	for _, d := range sqldbtest.Dialects(t) {
+		if d != sqldb.Postgres {
+			continue // SQLite has one writer: ids commit in order
+		}
+		ctx := context.Background()
+		dsn := sqldbtest.DSN(t, d)
+		db, err := sqldb.Open(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		if err := db.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		p := demo.Generate(demo.Options{Customers: 20, Seed: 9})
+		if err := db.LoadDemo(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		cs := sqldb.NewCustomerService(db)
+		admin := kam.WithActor(ctx, kam.ActorOf(&p.Users[0].User))
+		count := func(q string) int {
+			_, n, err := cs.FindCustomers(admin, kam.CustomerFilter{Q: q})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		count("") // the directory is built
+		raw, err := sql.Open("pgx", dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer raw.Close()
+		// A slow writer draws its change id first …
+		slow, err := raw.BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer slow.Rollback()
+		if _, err := slow.Exec(`UPDATE customers SET name = '晚到的名字有限公司', version = version + 1 WHERE id = 1`); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := slow.Exec(`INSERT INTO changes (customer_id, entity, entity_id, action, version, user_id, at, fields, snapshot)
+			VALUES (1, 'customer', 1, 'update', 2, 1, now(), '[]', '{}')`); err != nil {
+			t.Fatal(err)
+		}
+		// … a fast one commits after it with a higher id, and a list sees that …
+		c := &kam.Customer{Name: "早到的名字有限公司"}
+		if err := cs.CreateCustomer(admin, c); err != nil {
+			t.Fatal(err)
+		}
+		if count("早到") != 1 || count("晚到") != 0 {
+			t.Fatalf("before the slow commit: %d %d", count("早到"), count("晚到"))
+		}
+		// … then the slow one commits: its lower id must not be skipped.
+		if err := slow.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		if err := cs.CreateCustomer(admin, &kam.Customer{Name: "第三家公司"}); err != nil { // moves the top id on
+			t.Fatal(err)
+		}
+		if n := count("晚到"); n != 1 {
+			t.Errorf("a change committed late was missed: %d", n)
+		}
+	}
 }
