@@ -1,6 +1,7 @@
 package sqldb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"sort"
@@ -464,39 +465,21 @@ func unionSlots(lists [][]int32) []int32 {
 	return out
 }
 
-// less orders two entries by a sort field as the SQL ORDER BY does: the field, then the id.
+// sortKeys compare two entries by each sort field; less breaks ties by id, as the SQL ORDER BY does.
+var sortKeys = map[string]func(a, b *dirEntry) int{
+	"code":       func(a, b *dirEntry) int { return strings.Compare(a.code, b.code) },
+	"name":       func(a, b *dirEntry) int { return strings.Compare(a.nameKey, b.nameKey) },
+	"created_at": func(a, b *dirEntry) int { return cmp.Compare(a.created, b.created) },
+	"updated_at": func(a, b *dirEntry) int { return cmp.Compare(a.updated, b.updated) },
+	"province":   func(a, b *dirEntry) int { return strings.Compare(a.province, b.province) },
+	"industry":   func(a, b *dirEntry) int { return strings.Compare(a.industry, b.industry) },
+	"status":     func(a, b *dirEntry) int { return strings.Compare(a.status, b.status) },
+	"stage":      func(a, b *dirEntry) int { return strings.Compare(a.stage, b.stage) },
+}
+
 func less(field string, a, b *dirEntry) bool {
-	switch field {
-	case "code":
-		return a.code < b.code
-	case "name":
-		if a.nameKey != b.nameKey {
-			return a.nameKey < b.nameKey
-		}
-	case "created_at":
-		if a.created != b.created {
-			return a.created < b.created
-		}
-	case "updated_at":
-		if a.updated != b.updated {
-			return a.updated < b.updated
-		}
-	case "province":
-		if a.province != b.province {
-			return a.province < b.province
-		}
-	case "industry":
-		if a.industry != b.industry {
-			return a.industry < b.industry
-		}
-	case "status":
-		if a.status != b.status {
-			return a.status < b.status
-		}
-	case "stage":
-		if a.stage != b.stage {
-			return a.stage < b.stage
-		}
+	if c := sortKeys[field](a, b); c != 0 {
+		return c < 0
 	}
 	return a.id < b.id
 }

@@ -40,12 +40,8 @@ or pass --migrate.`,
 					return err
 				}
 			}
-			cur, target, err := db.SchemaVersion(ctx)
-			if err != nil {
+			if err := checkSchema(ctx, db); err != nil {
 				return err
-			}
-			if cur < target {
-				return fmt.Errorf("the database schema is at version %d, this program needs %d: run kam migrate (or serve --migrate)", cur, target)
 			}
 			login := ""
 			if withDemo {

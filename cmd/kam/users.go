@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -27,14 +28,11 @@ usually has a supervisor.`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := system(cmd.Context())
-			db, err := a.open(ctx)
+			db, err := a.openCurrent(ctx)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			if err := requireSchema(cmd, db); err != nil {
-				return err
-			}
 			users := sqldb.NewUserService(db)
 			u := &kam.User{Email: args[0], Name: name, Role: kam.Role(role)}
 			if supervisor != "" {
@@ -70,15 +68,26 @@ usually has a supervisor.`,
 	return cmd
 }
 
-func requireSchema(cmd *cobra.Command, db *sqldb.DB) error {
-	cur, target, err := db.SchemaVersion(cmd.Context())
+// openCurrent connects to the database and checks that its schema is up to date.
+func (a *app) openCurrent(ctx context.Context) (*sqldb.DB, error) {
+	db, err := a.open(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if cur < target {
-		return fmt.Errorf("the database schema is at version %d, this program needs %d: run kam migrate", cur, target)
+	if err := checkSchema(ctx, db); err != nil {
+		db.Close()
+		return nil, err
 	}
-	return nil
+	return db, nil
+}
+
+// checkSchema refuses a schema that is behind this program.
+func checkSchema(ctx context.Context, db *sqldb.DB) error {
+	cur, target, err := db.SchemaVersion(ctx)
+	if err == nil && cur < target {
+		err = fmt.Errorf("the database schema is at version %d, this program needs %d: run kam migrate (or serve --migrate)", cur, target)
+	}
+	return err
 }
 
 func (a *app) tokenCmd() *cobra.Command {
@@ -94,14 +103,11 @@ Send it as "Authorization: Bearer <token>".`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := system(cmd.Context())
-			db, err := a.open(ctx)
+			db, err := a.openCurrent(ctx)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			if err := requireSchema(cmd, db); err != nil {
-				return err
-			}
 			users := sqldb.NewUserService(db)
 			u, err := users.FindUserByEmail(ctx, user)
 			if err != nil {
