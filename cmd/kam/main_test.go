@@ -41,6 +41,7 @@ func TestCommands(t *testing.T) {
 			}{
 				{"version", "", []string{"version"}, false, "kam "},
 				{"token before migrate", "", []string{"token", "create", "--user", "x@example.com"}, true, ""},
+				{"serve refuses a schema that is behind", "", []string{"serve", "--addr", "127.0.0.1:0"}, true, ""},
 				{"migrate", "", []string{"migrate"}, false, "schema migrated from version 0 to"},
 				{"migrate again", "", []string{"migrate"}, false, "up to date"},
 				{"add supervisor", "a long passphrase\n", []string{"user", "add", "wang@example.com", "--role", "supervisor", "--name", "王主管"}, false, "added"},
