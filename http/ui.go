@@ -40,6 +40,7 @@ func (s *Server) registerUI(mux *http.ServeMux) {
 	mux.Handle("GET /{$}", u.auth(func(rq *uiReq) { rq.redirect("/customers") }))
 	mux.Handle("GET /customers", u.auth(u.customerList))
 	mux.Handle("GET /customers/new", u.auth(u.customerNew))
+	mux.Handle("GET /customers/lookup", u.auth(u.customerLookup))
 	mux.Handle("POST /customers/new", u.auth(u.customerCreate))
 	mux.Handle("GET /customers/{id}", u.auth(u.customerCard))
 	mux.Handle("GET /customers/{id}/edit", u.auth(u.customerEdit))

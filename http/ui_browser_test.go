@@ -222,6 +222,91 @@ func TestUIBrowser(t *testing.T) {
 	if oldCity != "" && !strings.Contains(first, oldCity+" → "+newCity) && !strings.Contains(first, oldCity) {
 		t.Errorf("newest history entry lacks the old city %q:\n%s", oldCity, first)
 	}
+
+	// The account team and the parent account with script: the spare rows go, buttons add and
+	// remove rows, and the parent is picked from the suggestions htmx loads as the user types.
+	sys := kam.WithActor(context.Background(), kam.System)
+	cur, err := e.cs.FindCustomerByID(sys, target.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var member kam.User
+	for _, pu := range e.p.Users {
+		if u := pu.User; u.Active && u.ID != cur.OwnerID && teamRole(cur, u.ID) == "" {
+			member = u
+			break
+		}
+	}
+	names := map[string]int{}
+	for _, c := range e.p.Customers {
+		names[c.Name]++
+	}
+	var parent *kam.Customer
+	for _, c := range e.p.Customers {
+		if c.ID != target.ID && c.OwnerID == rep.ID && names[c.Name] == 1 && c.ParentID == nil && len([]rune(c.Name)) > 4 {
+			parent = c
+			break
+		}
+	}
+	if member.ID == 0 || parent == nil {
+		t.Fatal("no demo user to add or customer to be the parent")
+	}
+	pid := strconv.FormatInt(parent.ID, 10)
+	teamRows := `document.querySelectorAll("#f-team tbody tr").length`
+	step(t, ctx, "open the form again",
+		chromedp.Navigate(fmt.Sprintf("%s/customers/%d/edit", e.srv.URL, target.ID)),
+		chromedp.WaitVisible(chromedp.CSS("[data-team-add]")),
+	)
+	waitFor(t, ctx, "spare rows removed", fmt.Sprintf(`%s === %d`, teamRows, len(cur.Team)))
+	step(t, ctx, "add a team row", chromedp.Click(chromedp.CSS("[data-team-add]")))
+	waitFor(t, ctx, "row added", fmt.Sprintf(`%s === %d`, teamRows, len(cur.Team)+1))
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](fmt.Sprintf(`(() => {
+		const s = document.querySelectorAll("#f-team tbody tr:last-child select");
+		s[0].value = %s; s[1].value = "logistics";
+		return s[0].value === %s && s[1].value === "logistics";
+	})()`, jsString(strconv.FormatInt(member.ID, 10)), jsString(strconv.FormatInt(member.ID, 10))))); err != nil {
+		t.Fatal(err)
+	}
+	var removed int64
+	if len(cur.Team) > 0 {
+		removed = cur.Team[0].UserID
+		step(t, ctx, "remove the first member", chromedp.Click(chromedp.CSS("#f-team tbody tr:first-child [data-team-remove]")))
+		waitFor(t, ctx, "row removed", fmt.Sprintf(`%s === %d`, teamRows, len(cur.Team)))
+	}
+	prefix := string([]rune(parent.Name)[:4])
+	step(t, ctx, "type the parent's name",
+		chromedp.Clear(chromedp.ID("f-parent_id")),
+		chromedp.SendKeys(chromedp.ID("f-parent_id"), prefix),
+	)
+	option := fmt.Sprintf(`#f-parent_id-list option[data-id="%s"]`, pid)
+	waitFor(t, ctx, "suggestion", fmt.Sprintf(`!!document.querySelector(%s)`, jsString(option)))
+	// Picking a suggestion puts its value into the input, as the browser does.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](fmt.Sprintf(`(() => {
+		const input = document.getElementById("f-parent_id");
+		input.value = document.querySelector(%s).value;
+		input.dispatchEvent(new InputEvent("input", {bubbles: true, inputType: "insertReplacementText"}));
+		return true;
+	})()`, jsString(option)))); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, "picked id", fmt.Sprintf(`document.getElementById("f-parent_id-id").value === %s`, jsString(pid)))
+	step(t, ctx, "save team and parent",
+		chromedp.Click(chromedp.ID("save")),
+		chromedp.WaitVisible(chromedp.CSS(".flash")),
+	)
+	saved, err := e.cs.FindCustomerByID(sys, target.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if saved.ParentID == nil || *saved.ParentID != parent.ID {
+		t.Errorf("parent = %v, want %d", saved.ParentID, parent.ID)
+	}
+	if teamRole(saved, member.ID) != "logistics" || (removed != 0 && teamRole(saved, removed) != "") || len(saved.Team) != len(cur.Team) {
+		t.Errorf("team = %+v, want %d added as logistics and %d removed from %+v", saved.Team, member.ID, removed, cur.Team)
+	}
+	waitFor(t, ctx, "card shows team and parent", fmt.Sprintf(`document.body.innerText.includes(%s) && !!document.querySelector('a[href="/customers/%s"]')`,
+		jsString(member.Name), pid))
+
 	if p := problems.all(); len(p) > 0 {
 		t.Errorf("the browser reported problems (CSP violations show here):\n%s", strings.Join(p, "\n"))
 	}

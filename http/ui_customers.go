@@ -2,6 +2,7 @@ package kamhttp
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"slices"
 	"sort"
@@ -374,6 +375,7 @@ func (u *ui) customerCard(rq *uiReq) {
 			return
 		}
 		p.HistoryTotal = total
+		u.nameParents(ctx, changes, names)
 		for _, ch := range changes {
 			p.History = append(p.History, historyRow(ctx, L, ch, users, names))
 		}
@@ -386,6 +388,34 @@ func (u *ui) customerCard(rq *uiReq) {
 		})
 	}
 	rq.render(200, "customer", p)
+}
+
+// nameParents looks up the parent accounts named in changes, so that the history shows them by
+// name. The lookups apply the user's scope: a parent they may not see stays "#id".
+func (u *ui) nameParents(ctx context.Context, changes []*kam.Change, names refNames) {
+	for _, ch := range changes {
+		if ch.Entity != "customer" {
+			continue
+		}
+		for _, f := range ch.Fields {
+			if f.Field != "parent_id" {
+				continue
+			}
+			for _, v := range []any{f.Old, f.New} {
+				id, err := strconv.ParseInt(fmt.Sprint(decodeValue(v)), 10, 64)
+				if err != nil || id <= 0 {
+					continue
+				}
+				if _, done := names.customers[id]; done {
+					continue
+				}
+				names.customers[id] = "#" + strconv.FormatInt(id, 10)
+				if c, err := u.s.Customers.FindCustomerByID(ctx, id); err == nil {
+					names.customers[id] = c.Name
+				}
+			}
+		}
+	}
 }
 
 func (u *ui) fillProfile(rq *uiReq, p *web.CardPage, users *userDirectory) {

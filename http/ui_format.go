@@ -16,14 +16,16 @@ import (
 )
 
 // names of the units and contacts of a card, to show references (unit_id, reports_to_id …) and
-// the subject of a history entry by name rather than by number.
+// the subject of a history entry by name rather than by number; customers holds the parent
+// accounts of a history that the user may see (the others stay "#id").
 type refNames struct {
-	units    map[int64]string
-	contacts map[int64]string
+	units     map[int64]string
+	contacts  map[int64]string
+	customers map[int64]string
 }
 
 func cardNames(card *kam.Card) refNames {
-	n := refNames{units: map[int64]string{}, contacts: map[int64]string{}}
+	n := refNames{units: map[int64]string{}, contacts: map[int64]string{}, customers: map[int64]string{}}
 	for _, u := range card.Units {
 		n.units[u.ID] = u.Name
 	}
@@ -256,6 +258,10 @@ func formatValue(ctx context.Context, L *locale.Printer, field string, v any, us
 			if name, ok := names.contacts[n]; ok {
 				return name
 			}
+		case "parent_id":
+			if name, ok := names.customers[n]; ok {
+				return name
+			}
 		case "relationship":
 			return relationshipLabel(L, int(n))
 		}
@@ -304,11 +310,6 @@ func teamMemberLabel(ctx context.Context, L *locale.Printer, m map[string]any, u
 	if id, err := strconv.ParseInt(fmt.Sprint(m["user_id"]), 10, 64); err == nil {
 		name = users.name(ctx, L, id)
 	}
-	if role, _ := m["role"].(string); role != "" {
-		if L.Lang == locale.ZH {
-			return name + "（" + L.Enum("team_role", role) + "）"
-		}
-		return name + " (" + L.Enum("team_role", role) + ")"
-	}
-	return name
+	role, _ := m["role"].(string)
+	return memberLabel(L, name, role)
 }

@@ -25,6 +25,14 @@ type fieldSpec struct {
 	max      int
 	options  []web.Option // select choices (Selected is set at render time)
 	list     string       // id of a datalist of suggestions
+	// lookup fields: the name of the text input that names the record (its value is in the
+	// form state under that name) and the URL of the suggestions.
+	text string
+	url  string
+	// build fills a composite field (the team editor) from its value and errors.
+	build func(fv *web.Field)
+	// label shows a stored value after a conflict, when the options do not name it.
+	label func(value string) string
 }
 
 type sectionSpec struct {
@@ -39,6 +47,8 @@ type formState struct {
 	errs    []kam.FieldError
 	current map[string]string // stored values after a conflict, by field
 	changed map[string]bool   // fields others changed since the user's version
+	// suggest prefills a lookup's suggestions, by field.
+	suggest map[string][]web.Suggestion
 }
 
 // sections renders the specs. Errors of fields that are not on the form (a service rule about
@@ -62,8 +72,14 @@ func sections(L *locale.Printer, specs []sectionSpec, st formState) ([]web.Secti
 			}
 			for _, e := range st.errs {
 				if e.Field == f.name {
-					fv.Errors = append(fv.Errors, L.FieldError(e.Code, e.Message))
+					fv.Errors = append(fv.Errors, fieldErrorText(L, e))
 				}
+			}
+			if f.typ == "lookup" {
+				fv.Lookup = &web.Lookup{TextName: f.text, Text: st.values[f.text], URL: f.url, Suggestions: st.suggest[f.name]}
+			}
+			if f.build != nil {
+				f.build(&fv)
 			}
 			if st.current != nil && st.changed[f.name] {
 				cur := st.current[f.name]
@@ -74,6 +90,12 @@ func sections(L *locale.Printer, specs []sectionSpec, st formState) ([]web.Secti
 						if o.Value == cur {
 							fv.Current = o.Label
 						}
+					}
+					switch {
+					case f.text != "":
+						fv.Current = st.current[f.text]
+					case f.label != nil:
+						fv.Current = f.label(cur)
 					}
 				}
 			}
@@ -89,10 +111,19 @@ func sections(L *locale.Printer, specs []sectionSpec, st formState) ([]web.Secti
 				general = append(general, L.FieldError(e.Code, e.Message))
 				continue
 			}
-			general = append(general, label+": "+L.FieldError(e.Code, e.Message))
+			general = append(general, label+": "+fieldErrorText(L, e))
 		}
 	}
 	return out, general
+}
+
+// fieldErrorText translates a field error. A catalog entry for the field and code ("error.team.
+// not_found") says it more precisely than the shared one ("error.not_found").
+func fieldErrorText(L *locale.Printer, e kam.FieldError) string {
+	if e.Field != "" && L.Has("error."+e.Field+"."+e.Code) {
+		return L.FieldError(e.Field+"."+e.Code, e.Message)
+	}
+	return L.FieldError(e.Code, e.Message)
 }
 
 // formErrors returns the field errors of a service error, or nil when err is not a validation
@@ -186,21 +217,32 @@ func (u *ui) conflictSince(ctx context.Context, L *locale.Printer, customerID in
 
 // ---- customers ----
 
-func (u *ui) customerSpecs(ctx context.Context, L *locale.Printer, a *kam.Actor) []sectionSpec {
+// customerSpecs are the fields of the customer form; self is the customer edited (0 when new).
+func (u *ui) customerSpecs(ctx context.Context, L *locale.Printer, a *kam.Actor, self int64) []sectionSpec {
 	none := L.T("option.none")
+	users := u.users(ctx)
 	account := []fieldSpec{}
 	if kam.CanAssignOwner(a) {
 		var owners []web.Option
-		for _, us := range u.users(ctx).list {
+		for _, us := range users.list {
 			if us.Active && us.Role != kam.RoleFinance && us.Role != kam.RoleService {
 				owners = append(owners, web.Option{Value: strconv.FormatInt(us.ID, 10), Label: us.Name + " · " + L.Enum("role", string(us.Role))})
 			}
 		}
 		account = append(account, fieldSpec{name: "owner_id", typ: "select", required: true, options: owners})
 	}
+	lookupURL := "/customers/lookup"
+	if self != 0 {
+		lookupURL += "?self=" + strconv.FormatInt(self, 10)
+	}
 	account = append(account,
-		fieldSpec{name: "parent_id", typ: "number", hint: "hint.parent_id"},
-		fieldSpec{name: "tags", typ: "text", hint: "hint.tags", wide: true})
+		fieldSpec{name: "parent_id", typ: "lookup", text: "parent", url: lookupURL, hint: "hint.parent_id"},
+		fieldSpec{name: "tags", typ: "text", hint: "hint.tags", wide: true},
+		fieldSpec{name: "team", typ: "team", hint: "hint.team", wide: true,
+			build: func(fv *web.Field) {
+				fv.Team = teamEditor(ctx, L, users, decodeTeam(fv.Value), len(fv.Errors) > 0)
+			},
+			label: func(v string) string { return teamLabel(ctx, L, users, decodeTeam(v)) }})
 	return []sectionSpec{
 		{"section.basic", []fieldSpec{
 			{name: "name", typ: "text", required: true, max: kam.MaxNameLen},
@@ -231,6 +273,8 @@ func (u *ui) customerSpecs(ctx context.Context, L *locale.Printer, a *kam.Actor)
 	}
 }
 
+// customerValues are the form values of a stored customer, except the parent's name (see
+// u.customerValues).
 func customerValues(c *kam.Customer) map[string]string {
 	keys := make([]string, 0, len(c.CustomFields))
 	for k := range c.CustomFields {
@@ -246,8 +290,36 @@ func customerValues(c *kam.Customer) map[string]string {
 		"industry": c.Industry, "nature": c.Nature, "channel_role": c.ChannelRole, "province": c.Province, "city": c.City,
 		"address": c.Address, "founded_on": c.FoundedOn, "size": c.Size, "status": c.Status, "stage": c.Stage,
 		"owner_id": strconv.FormatInt(c.OwnerID, 10), "parent_id": idString(c.ParentID), "tags": strings.Join(c.Tags, ", "),
-		"custom_fields": strings.Join(custom, "\n"), "note": c.Note,
+		"team": encodeTeam(teamRowsOf(c.Team)), "custom_fields": strings.Join(custom, "\n"), "note": c.Note,
 	}
+}
+
+// customerValues are the form values of a stored customer with the parent named as the user may
+// see it.
+func (u *ui) customerValues(ctx context.Context, c *kam.Customer) map[string]string {
+	v := customerValues(c)
+	v["parent"] = u.parentText(ctx, c.ParentID)
+	return v
+}
+
+// postedCustomerValues keeps what the user sent, for re-rendering. What a post lacks (a post
+// with parent_id alone and no parent text, or none of the team editor) shows as it counts: the
+// parent named from its id, the stored team.
+func (u *ui) postedCustomerValues(ctx context.Context, form url.Values, specs []sectionSpec, stored *kam.Customer) map[string]string {
+	v := formValues(form, specs)
+	if !form.Has("parent") {
+		v["parent"] = strings.TrimSpace(form.Get("parent_id"))
+		if id, err := strconv.ParseInt(v["parent"], 10, 64); err == nil && id > 0 {
+			v["parent"] = u.parentText(ctx, &id)
+		}
+	}
+	if !form.Has("team_rows") {
+		v["team"] = ""
+		if stored != nil {
+			v["team"] = encodeTeam(teamRowsOf(stored.Team))
+		}
+	}
+	return v
 }
 
 // formValues keeps what the user typed, for re-rendering.
@@ -255,14 +327,23 @@ func formValues(form url.Values, specs []sectionSpec) map[string]string {
 	v := map[string]string{}
 	for _, s := range specs {
 		for _, f := range s.fields {
-			v[f.name] = form.Get(f.name)
+			switch {
+			case f.typ == "team":
+				v[f.name] = encodeTeam(teamRowsFromForm(form))
+			case f.text != "":
+				v[f.name] = form.Get(f.name)
+				v[f.text] = form.Get(f.text)
+			default:
+				v[f.name] = form.Get(f.name)
+			}
 		}
 	}
 	return v
 }
 
-// applyCustomerForm copies the posted fields into c. Fields the form does not show (the team;
-// the owner for users who may not assign one) are left as they are.
+// applyCustomerForm copies the posted fields into c. The owner of users who may not assign one
+// is left as it is, and so is the team when the post has no team editor (team_rows). The parent
+// is read from parent_id: resolveParent has turned the parent control into it.
 func applyCustomerForm(form url.Values, c *kam.Customer, canAssign bool) []kam.FieldError {
 	var errs []kam.FieldError
 	c.Code = form.Get("code")
@@ -288,6 +369,11 @@ func applyCustomerForm(form url.Values, c *kam.Customer, canAssign bool) []kam.F
 	}
 	c.ParentID = parseID(form, "parent_id", &errs)
 	c.Tags = splitList(form.Get("tags"))
+	if form.Has("team_rows") {
+		team, terrs := parseTeam(teamRowsFromForm(form))
+		c.Team = team
+		errs = append(errs, terrs...)
+	}
 	c.CustomFields = map[string]string{}
 	for _, line := range strings.Split(form.Get("custom_fields"), "\n") {
 		line = strings.TrimSpace(line)
@@ -337,16 +423,28 @@ func (u *ui) customerNew(rq *uiReq) {
 	}
 	c := &kam.Customer{OwnerID: rq.user.ID}
 	c.Normalize()
-	u.showCustomerForm(rq, 200, nil, customerValues(c), nil, nil, nil)
+	u.showCustomerForm(rq, 200, nil, u.customerValues(rq.r.Context(), c), nil, nil, nil)
 }
 
 // showCustomerForm renders the create (current == nil, version 0) or edit form.
 func (u *ui) showCustomerForm(rq *uiReq, status int, current *kam.Customer, values map[string]string, errs []kam.FieldError,
 	conflict *web.Conflict, changed map[string]bool) {
+	ctx := rq.r.Context()
 	L := rq.L
-	specs := u.customerSpecs(rq.r.Context(), L, rq.actor)
+	self := int64(0)
+	if current != nil {
+		self = current.ID
+	}
+	specs := u.customerSpecs(ctx, L, rq.actor, self)
 	p := &web.FormPage{Conflict: conflict, Provinces: provinces}
 	st := formState{entity: "customer", values: values, errs: errs}
+	if text := strings.TrimSpace(values["parent"]); text != "" && slices.ContainsFunc(errs, func(e kam.FieldError) bool { return e.Field == "parent_id" }) {
+		// The text named no single customer: offer the candidates, which a browser lists even
+		// without script.
+		if list, err := u.findParents(ctx, text, self, lookupLimit); err == nil {
+			st.suggest = map[string][]web.Suggestion{"parent_id": suggestions(list)}
+		}
+	}
 	if current == nil {
 		p.Base = rq.base(L.T("form.customer_new"), "customers")
 		p.Heading = L.T("form.customer_new")
@@ -363,7 +461,7 @@ func (u *ui) showCustomerForm(rq *uiReq, status int, current *kam.Customer, valu
 		p.Version = current.Version
 		if conflict != nil {
 			conflict.Version = current.Version
-			st.current = customerValues(current)
+			st.current = u.customerValues(ctx, current)
 			st.changed = changed
 		}
 	}
@@ -375,15 +473,21 @@ func (u *ui) customerCreate(rq *uiReq) {
 		rq.fail(kam.Errorf(kam.EForbidden, "may not create customers"))
 		return
 	}
-	form := rq.r.PostForm
+	ctx := rq.r.Context()
+	form := cloneForm(rq.r.PostForm)
+	errs, err := u.resolveParent(ctx, form, 0)
+	if err != nil {
+		rq.fail(err)
+		return
+	}
 	c := &kam.Customer{OwnerID: rq.user.ID}
-	errs := applyCustomerForm(form, c, kam.CanAssignOwner(rq.actor))
-	values := formValues(form, u.customerSpecs(rq.r.Context(), rq.L, rq.actor))
+	errs = append(errs, applyCustomerForm(form, c, kam.CanAssignOwner(rq.actor))...)
+	values := u.postedCustomerValues(ctx, form, u.customerSpecs(ctx, rq.L, rq.actor, 0), nil)
 	if err := c.Validate(); err != nil || len(errs) > 0 {
 		u.showCustomerForm(rq, 422, nil, values, mergeErrors(errs, err), nil, nil)
 		return
 	}
-	if err := u.s.Customers.CreateCustomer(rq.r.Context(), c); err != nil {
+	if err := u.s.Customers.CreateCustomer(ctx, c); err != nil {
 		if fe := formErrors(err); fe != nil {
 			u.showCustomerForm(rq, 422, nil, values, fe, nil, nil)
 			return
@@ -409,7 +513,7 @@ func (u *ui) customerEdit(rq *uiReq) {
 		rq.fail(kam.Errorf(kam.EForbidden, "may not edit customers"))
 		return
 	}
-	u.showCustomerForm(rq, 200, c, customerValues(c), nil, nil, nil)
+	u.showCustomerForm(rq, 200, c, u.customerValues(rq.r.Context(), c), nil, nil, nil)
 }
 
 // customerUpdate saves the edit form against the version the user loaded. When someone else
@@ -423,17 +527,23 @@ func (u *ui) customerUpdate(rq *uiReq) {
 		rq.fail(err)
 		return
 	}
-	form := rq.r.PostForm
+	form := cloneForm(rq.r.PostForm)
 	version := formVersion(form)
 	canAssign := kam.CanAssignOwner(rq.actor)
-	values := formValues(form, u.customerSpecs(ctx, rq.L, rq.actor))
+	specs := u.customerSpecs(ctx, rq.L, rq.actor, id)
+	errs, err := u.resolveParent(ctx, form, id)
+	if err != nil {
+		rq.fail(err)
+		return
+	}
 	var scratch kam.Customer
-	if errs := applyCustomerForm(form, &scratch, canAssign); len(errs) > 0 {
+	if errs = append(errs, applyCustomerForm(form, &scratch, canAssign)...); len(errs) > 0 {
 		current, err := u.s.Customers.FindCustomerByID(ctx, id)
 		if err != nil {
 			rq.fail(err)
 			return
 		}
+		values := u.postedCustomerValues(ctx, form, specs, current)
 		current.Version = version // the user's version, until they have seen a conflict
 		u.showCustomerForm(rq, 422, current, values, mergeErrors(errs, scratch.Validate()), nil, nil)
 		return
@@ -442,28 +552,36 @@ func (u *ui) customerUpdate(rq *uiReq) {
 		applyCustomerForm(form, c, canAssign)
 		return nil
 	})
-	switch {
-	case err == nil:
+	if err == nil {
 		rq.redirectFlash(customerURL(saved.ID, ""), "flash.saved")
-	case isCode(err, kam.EPreconditionFailed):
-		current, ferr := u.s.Customers.FindCustomerByID(ctx, id)
-		if ferr != nil {
-			rq.fail(ferr)
-			return
-		}
+		return
+	}
+	if !isCode(err, kam.EPreconditionFailed) && formErrors(err) == nil {
+		rq.fail(err)
+		return
+	}
+	current, ferr := u.s.Customers.FindCustomerByID(ctx, id)
+	if ferr != nil {
+		rq.fail(ferr)
+		return
+	}
+	values := u.postedCustomerValues(ctx, form, specs, current)
+	if isCode(err, kam.EPreconditionFailed) {
 		conflict, changed := u.conflictSince(ctx, rq.L, id, "customer", id, version)
 		u.showCustomerForm(rq, 409, current, values, nil, conflict, changed)
-	case formErrors(err) != nil:
-		current, ferr := u.s.Customers.FindCustomerByID(ctx, id)
-		if ferr != nil {
-			rq.fail(ferr)
-			return
-		}
-		current.Version = version
-		u.showCustomerForm(rq, 422, current, values, formErrors(err), nil, nil)
-	default:
-		rq.fail(err)
+		return
 	}
+	current.Version = version
+	u.showCustomerForm(rq, 422, current, values, formErrors(err), nil, nil)
+}
+
+// cloneForm copies posted values, so that resolving a reference can rewrite them.
+func cloneForm(form url.Values) url.Values {
+	out := make(url.Values, len(form))
+	for k, v := range form {
+		out[k] = append([]string(nil), v...)
+	}
+	return out
 }
 
 func (u *ui) customerDelete(rq *uiReq) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -162,6 +163,40 @@ func TestApplyCustomerFormKeepsWhatItDoesNotShow(t *testing.T) {
 	}
 	if errs := applyCustomerForm(form, &c, true); len(errs) != 0 || c.OwnerID != 9 {
 		t.Errorf("assigning owner: %v, %d", errs, c.OwnerID)
+	}
+}
+
+func TestTeamRows(t *testing.T) {
+	form := url.Values{"team_rows": {"1"}, "team_user": {"3", "", " 7 ", "9"}, "team_role": {"kam", "sales", "", "rnd"}}
+	rows := teamRowsFromForm(form)
+	want := []teamRow{{"3", "kam"}, {"7", ""}, {"9", "rnd"}}
+	if !slices.Equal(rows, want) {
+		t.Fatalf("rows = %v, want %v", rows, want)
+	}
+	if back := decodeTeam(encodeTeam(rows)); !slices.Equal(back, rows) {
+		t.Errorf("round trip: %v", back)
+	}
+	if len(decodeTeam("")) != 0 || len(teamRowsFromForm(url.Values{"team_user": {"5"}})) != 1 {
+		t.Error("empty or role-less rows")
+	}
+	c := kam.Customer{Team: []kam.TeamMember{{UserID: 1, Role: "kam"}}}
+	if errs := applyCustomerForm(form, &c, false); len(errs) != 0 || len(c.Team) != 3 || c.Team[1] != (kam.TeamMember{UserID: 7}) {
+		t.Errorf("team from the form: %+v %v", c.Team, errs)
+	}
+	form.Set("team_user", "abc")
+	if errs := applyCustomerForm(form, &c, false); len(errs) != 1 || errs[0].Field != "team" {
+		t.Errorf("malformed user: %v", errs)
+	}
+	for in, want := range map[string]int64{"12": 12, "#12": 12, " # 12 ": 12, "#": 0, "12a": 0, "华为": 0, "0": 0, "-3": 0} {
+		if got, ok := idText(in); got != want || ok != (want != 0) {
+			t.Errorf("idText(%q) = %d, %v", in, got, ok)
+		}
+	}
+	twin := &kam.Customer{Name: "海信集团", ShortName: "海信", Code: "C1"}
+	for text, want := range map[string]bool{"海信集团": true, "海信": true, "海信集团 · C1": true, "海信集": false, "C1": false} {
+		if namesCustomer(twin, text) != want {
+			t.Errorf("namesCustomer(%q) = %v", text, !want)
+		}
 	}
 }
 

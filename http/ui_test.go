@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -507,6 +508,338 @@ func TestUI(t *testing.T) {
 			}
 		})
 
+		sys := kam.WithActor(context.Background(), kam.System)
+		stored := func(t *testing.T, id int64) *kam.Customer {
+			t.Helper()
+			c, err := e.cs.FindCustomerByID(sys, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c
+		}
+		// freeUsers returns n active users who are neither on c's team nor its owner.
+		freeUsers := func(t *testing.T, c *kam.Customer, n int) []kam.User {
+			t.Helper()
+			var out []kam.User
+			for _, pu := range e.p.Users {
+				if u := pu.User; u.Active && u.ID != c.OwnerID && teamRole(c, u.ID) == "" && len(out) < n {
+					out = append(out, u)
+				}
+			}
+			if len(out) < n {
+				t.Fatalf("the demo has fewer than %d users off the team of %s", n, c.Name)
+			}
+			return out
+		}
+
+		t.Run("account team: add and remove a member through the form", func(t *testing.T) {
+			before := stored(t, cust.ID)
+			member := freeUsers(t, before, 1)[0]
+			page := b.get(cardURL + "/edit")
+			mustContain(t, "team editor", page.body, `name="team_rows"`, `name="team_user"`, `name="team_role"`, "添加成员", "团队角色",
+				`<option value="logistics">物流</option>`, html.EscapeString(member.Name)+" · ")
+			form := formFromPage(t, page.body)
+			// Without script the editor shows the members and three empty rows.
+			if got, want := len(form["team_user"]), len(before.Team)+3; got != want || len(form["team_role"]) != got {
+				t.Fatalf("team rows: %d users, %d roles, want %d", got, len(form["team_role"]), want)
+			}
+			setTeamRow(t, form, strconv.FormatInt(member.ID, 10), "logistics")
+			if r := b.post(cardURL+"/edit", form); r.status != http.StatusSeeOther {
+				t.Fatalf("add member: %d\n%s", r.status, truncate(r.body, 3000))
+			}
+			after := stored(t, cust.ID)
+			if teamRole(after, member.ID) != "logistics" || len(after.Team) != len(before.Team)+1 {
+				t.Fatalf("team after adding %d: %+v (before %+v)", member.ID, after.Team, before.Team)
+			}
+			for _, m := range before.Team {
+				if teamRole(after, m.UserID) != m.Role {
+					t.Errorf("member %d lost or changed: %+v", m.UserID, after.Team)
+				}
+			}
+			r := b.get(cardURL)
+			mustContain(t, "card team", r.body, "客户团队", "<td>"+html.EscapeString(member.Name)+`</td><td class="muted">物流</td>`)
+			if ch := newestChange(t, e.cs, cust.ID); !changesField(ch, "team") {
+				t.Errorf("newest change does not record the team: %+v", ch)
+			}
+			r = b.get(cardURL + "?tab=history")
+			mustContain(t, "history of the team", r.body, "客户团队", html.EscapeString(member.Name)+"（物流）")
+
+			// Removing: the member's row is emptied (what a browser without script does).
+			form = formFromPage(t, b.get(cardURL+"/edit").body)
+			users := form["team_user"]
+			i := slices.Index(users, strconv.FormatInt(member.ID, 10))
+			if i < 0 || form["team_role"][i] != "logistics" {
+				t.Fatalf("the new member is not in the form: %v %v", users, form["team_role"])
+			}
+			users[i] = ""
+			if r := b.post(cardURL+"/edit", form); r.status != http.StatusSeeOther {
+				t.Fatalf("remove member: %d\n%s", r.status, truncate(r.body, 3000))
+			}
+			after = stored(t, cust.ID)
+			if teamRole(after, member.ID) != "" || len(after.Team) != len(before.Team) {
+				t.Fatalf("team after removing %d: %+v", member.ID, after.Team)
+			}
+			ch := newestChange(t, e.cs, cust.ID)
+			if !changesField(ch, "team") {
+				t.Errorf("newest change does not record the team: %+v", ch)
+			}
+			r = b.get(cardURL)
+			mustNotContain(t, "card after removal", r.body, "<td>"+html.EscapeString(member.Name)+"</td>")
+		})
+
+		t.Run("account team: an unknown user is refused next to the field", func(t *testing.T) {
+			before := stored(t, cust.ID)
+			form := formFromPage(t, b.get(cardURL+"/edit").body)
+			setTeamRow(t, form, "999999", "sales")
+			form.Set("city", "不应保存的城市")
+			r := b.post(cardURL+"/edit", form)
+			if r.status != http.StatusUnprocessableEntity {
+				t.Fatalf("unknown team member: %d, want 422\n%s", r.status, truncate(r.body, 3000))
+			}
+			team := fieldHTML(t, r.body, `aria-labelledby="l-team"`)
+			mustContain(t, "team field", team, `class="ferr"`, "用户 #999999 不存在", `<option value="999999" selected>`, `aria-invalid="true"`)
+			mustNotContain(t, "error box", r.body, "alert-error")
+			// What the user typed is kept, and nothing is stored.
+			again := formFromPage(t, r.body)
+			if !slices.Contains(again["team_user"], "999999") || again.Get("city") != "不应保存的城市" {
+				t.Errorf("typed input lost: team %v, city %q", again["team_user"], again.Get("city"))
+			}
+			after := stored(t, cust.ID)
+			if after.Version != before.Version || after.City == "不应保存的城市" || teamRole(after, 999999) != "" {
+				t.Errorf("a refused form changed the file: %+v", after)
+			}
+			// English pages show the service's message at the field.
+			b.get("/lang/en?next=/customers")
+			r = b.post(cardURL+"/edit", form)
+			mustContain(t, "en team field", fieldHTML(t, r.body, `aria-labelledby="l-team"`), "no user with id 999999")
+			b.get("/lang/zh-CN")
+			// A user that is not an id is caught before the service.
+			setTeamRow(t, form, "abc", "")
+			r = b.post(cardURL+"/edit", form)
+			mustContain(t, "malformed team member", fieldHTML(t, r.body, `aria-labelledby="l-team"`), "团队成员无效或重复")
+		})
+
+		t.Run("account team: a stale edit keeps the typed team", func(t *testing.T) {
+			owner := e.userByID(cust.OwnerID)
+			ob := e.browser()
+			ob.login(owner.Email)
+			two := freeUsers(t, stored(t, cust.ID), 2)
+			theirs, mine := strconv.FormatInt(two[0].ID, 10), strconv.FormatInt(two[1].ID, 10)
+			adminForm := formFromPage(t, b.get(cardURL+"/edit").body)
+			ownerForm := formFromPage(t, ob.get(cardURL+"/edit").body)
+			setTeamRow(t, ownerForm, theirs, "sales")
+			if r := ob.post(cardURL+"/edit", ownerForm); r.status != http.StatusSeeOther {
+				t.Fatalf("owner save: %d\n%s", r.status, truncate(r.body, 3000))
+			}
+			setTeamRow(t, adminForm, mine, "finance")
+			r := b.post(cardURL+"/edit", adminForm)
+			if r.status != http.StatusConflict {
+				t.Fatalf("stale save: %d, want 409", r.status)
+			}
+			mustContain(t, "conflict box", r.body, "保存冲突", "客户团队")
+			mustContain(t, "current team", fieldHTML(t, r.body, `aria-labelledby="l-team"`), `class="current"`, html.EscapeString(two[0].Name)+"（销售）")
+			again := formFromPage(t, r.body)
+			if i := slices.Index(again["team_user"], mine); i < 0 || again["team_role"][i] != "finance" || slices.Contains(again["team_user"], theirs) {
+				t.Fatalf("the typed team is not kept: %v %v", again["team_user"], again["team_role"])
+			}
+			if r := b.post(cardURL+"/edit", again); r.status != http.StatusSeeOther {
+				t.Fatalf("re-submit: %d\n%s", r.status, truncate(r.body, 3000))
+			}
+			after := stored(t, cust.ID)
+			if teamRole(after, two[1].ID) != "finance" || teamRole(after, two[0].ID) != "" {
+				t.Errorf("team after re-submit: %+v", after.Team)
+			}
+		})
+
+		t.Run("parent account: set by name or id, and cleared", func(t *testing.T) {
+			names := map[string]int{}
+			for _, c := range e.p.Customers {
+				names[c.Name]++
+			}
+			// Two candidate parents with names no other customer has, outside cust's own group.
+			var parents []*kam.Customer
+			for _, c := range e.p.Customers {
+				if c.ID != cust.ID && names[c.Name] == 1 && c.ParentID == nil && len([]rune(c.Name)) > 4 && len(parents) < 2 {
+					parents = append(parents, c)
+				}
+			}
+			if len(parents) < 2 {
+				t.Fatal("no demo customers to be parents")
+			}
+			parent, other := parents[0], parents[1]
+			pid := strconv.FormatInt(parent.ID, 10)
+
+			// By name, as typed without script: the hidden id still holds the old parent.
+			page := b.get(cardURL + "/edit")
+			mustContain(t, "parent control", page.body, `name="parent" type="text"`, `name="parent_id" type="hidden"`,
+				`hx-get="/customers/lookup?self=`+strconv.FormatInt(cust.ID, 10)+`"`, "客户 ID")
+			form := formFromPage(t, page.body)
+			form.Set("parent", parent.Name)
+			if r := b.post(cardURL+"/edit", form); r.status != http.StatusSeeOther {
+				t.Fatalf("set parent by name: %d\n%s", r.status, truncate(r.body, 3000))
+			}
+			if p := stored(t, cust.ID).ParentID; p == nil || *p != parent.ID {
+				t.Fatalf("parent = %v, want %d", p, parent.ID)
+			}
+			mustContain(t, "card parent", b.get(cardURL).body, `<a href="/customers/`+pid+`">`+html.EscapeString(parent.Name)+"</a>")
+			if ch := newestChange(t, e.cs, cust.ID); !changesField(ch, "parent_id") {
+				t.Errorf("newest change does not record the parent: %+v", ch)
+			}
+			mustContain(t, "history names the parent", b.get(cardURL+"?tab=history").body, "上级客户", html.EscapeString(parent.Name))
+			// The form names the current parent.
+			page = b.get(cardURL + "/edit")
+			mustContain(t, "current parent", page.body, `name="parent" type="text" value="`+html.EscapeString(parent.Name)+`"`,
+				`name="parent_id" type="hidden" value="`+pid+`"`)
+			form = formFromPage(t, page.body)
+			if r := b.post(cardURL+"/edit", form); r.status != http.StatusSeeOther || *stored(t, cust.ID).ParentID != parent.ID {
+				t.Fatalf("unchanged parent: %d", r.status)
+			}
+
+			// By id, the no-script way: "123" or "#123".
+			form = formFromPage(t, b.get(cardURL+"/edit").body)
+			form.Set("parent", "#"+strconv.FormatInt(other.ID, 10))
+			if r := b.post(cardURL+"/edit", form); r.status != http.StatusSeeOther {
+				t.Fatalf("set parent by id: %d\n%s", r.status, truncate(r.body, 3000))
+			}
+			if p := stored(t, cust.ID).ParentID; p == nil || *p != other.ID {
+				t.Fatalf("parent = %v, want %d", p, other.ID)
+			}
+
+			// Picked from the suggestions, as the script sends it: the hidden id with its name.
+			r := b.get("/customers/lookup?self=" + strconv.FormatInt(cust.ID, 10) + "&parent=" + url.QueryEscape(parent.Name))
+			mustContain(t, "lookup", r.body, `<option value="`+html.EscapeString(parent.Name)+`" data-id="`+pid+`">`+html.EscapeString(parent.Code))
+			mustNotContain(t, "lookup", r.body, "<html", `data-id="`+strconv.FormatInt(cust.ID, 10)+`"`)
+			r = b.get("/customers/lookup?self=" + strconv.FormatInt(cust.ID, 10) + "&parent=" + url.QueryEscape(cust.Name))
+			mustNotContain(t, "lookup leaves out the customer itself", r.body, `data-id="`+strconv.FormatInt(cust.ID, 10)+`"`)
+			form = formFromPage(t, b.get(cardURL+"/edit").body)
+			form.Set("parent", parent.Name)
+			form.Set("parent_id", pid)
+			if r := b.post(cardURL+"/edit", form); r.status != http.StatusSeeOther || *stored(t, cust.ID).ParentID != parent.ID {
+				t.Fatalf("set parent as picked: %d\n%s", r.status, truncate(r.body, 3000))
+			}
+
+			// A part of a name is no choice: the form says so and offers the candidates.
+			partial := string([]rune(parent.Name)[:len([]rune(parent.Name))-1])
+			form = formFromPage(t, b.get(cardURL+"/edit").body)
+			form.Set("parent", partial)
+			form.Set("parent_id", "")
+			r = b.post(cardURL+"/edit", form)
+			if r.status != http.StatusUnprocessableEntity {
+				t.Fatalf("partial name: %d, want 422", r.status)
+			}
+			mustContain(t, "partial name", fieldHTML(t, r.body, `id="f-parent_id"`), "没有名称完全相符的客户", `value="`+html.EscapeString(partial)+`"`,
+				`data-id="`+pid+`"`)
+
+			// Two customers of the same name: the name alone is ambiguous, the suggestions add the
+			// code, and a suggestion names one.
+			var twins []*kam.Customer
+			for _, code := range []string{"TWIN-A", "TWIN-B"} {
+				c := &kam.Customer{Name: "同名测试集团有限公司", Code: code, OwnerID: admin.ID}
+				if err := e.cs.CreateCustomer(sys, c); err != nil {
+					t.Fatal(err)
+				}
+				twins = append(twins, c)
+			}
+			form = formFromPage(t, b.get(cardURL+"/edit").body)
+			form.Set("parent", "同名测试集团有限公司")
+			r = b.post(cardURL+"/edit", form)
+			if r.status != http.StatusUnprocessableEntity {
+				t.Fatalf("ambiguous name: %d, want 422", r.status)
+			}
+			mustContain(t, "ambiguous name", fieldHTML(t, r.body, `id="f-parent_id"`), "有多家客户名称相符",
+				`<option value="同名测试集团有限公司 · TWIN-B" data-id="`+strconv.FormatInt(twins[1].ID, 10)+`">`)
+			form.Set("parent", "同名测试集团有限公司 · TWIN-B")
+			if r := b.post(cardURL+"/edit", form); r.status != http.StatusSeeOther {
+				t.Fatalf("name and code: %d\n%s", r.status, truncate(r.body, 3000))
+			}
+			if p := stored(t, cust.ID).ParentID; p == nil || *p != twins[1].ID {
+				t.Fatalf("parent = %v, want %d", p, twins[1].ID)
+			}
+
+			// Empty clears it.
+			form = formFromPage(t, b.get(cardURL+"/edit").body)
+			form.Set("parent", "")
+			if r := b.post(cardURL+"/edit", form); r.status != http.StatusSeeOther {
+				t.Fatalf("clear parent: %d\n%s", r.status, truncate(r.body, 3000))
+			}
+			if p := stored(t, cust.ID).ParentID; p != nil {
+				t.Fatalf("parent = %d after clearing", *p)
+			}
+			mustNotContain(t, "card without parent", b.get(cardURL).body, `<a href="/customers/`+pid+`">`)
+			if ch := newestChange(t, e.cs, cust.ID); !changesField(ch, "parent_id") {
+				t.Errorf("newest change does not record clearing the parent: %+v", ch)
+			}
+		})
+
+		t.Run("parent account: outside the user's scope it stays hidden", func(t *testing.T) {
+			rep := e.user(kam.RoleRep, 0)
+			repCtx := kam.WithActor(context.Background(), kam.ActorOf(&rep))
+			var mine *kam.Customer
+			var hidden []*kam.Customer
+			for _, c := range e.p.Customers {
+				_, err := e.cs.FindCustomerByID(repCtx, c.ID)
+				switch {
+				case err == nil && mine == nil && c.OwnerID == rep.ID:
+					mine = c
+				case isNotFound(err) && len(hidden) < 2:
+					hidden = append(hidden, c)
+				}
+			}
+			if mine == nil || len(hidden) < 2 {
+				t.Fatal("demo has no customer of the rep and two they may not see")
+			}
+			cur := stored(t, mine.ID)
+			if _, err := e.cs.UpdateCustomer(sys, mine.ID, cur.Version, func(c *kam.Customer) error {
+				c.ParentID = &hidden[0].ID
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			mineURL := "/customers/" + strconv.FormatInt(mine.ID, 10)
+			hid := strconv.FormatInt(hidden[0].ID, 10)
+			rb := e.browser()
+			rb.login(rep.Email)
+			page := rb.get(mineURL + "/edit")
+			mustContain(t, "rep's form", page.body, `name="parent" type="text" value="#`+hid+`"`)
+			mustNotContain(t, "rep's form", page.body, html.EscapeString(hidden[0].Name))
+			// Saving the form unchanged keeps the parent the rep may not see.
+			form := formFromPage(t, page.body)
+			form.Set("note", "业务员保存")
+			if r := rb.post(mineURL+"/edit", form); r.status != http.StatusSeeOther {
+				t.Fatalf("rep save: %d\n%s", r.status, truncate(r.body, 3000))
+			}
+			if p := stored(t, mine.ID).ParentID; p == nil || *p != hidden[0].ID {
+				t.Fatalf("parent = %v after the rep's save, want %d", p, hidden[0].ID)
+			}
+			for _, path := range []string{mineURL, mineURL + "?tab=history"} {
+				r := rb.get(path)
+				mustContain(t, path, r.body, "#"+hid)
+				mustNotContain(t, path, r.body, html.EscapeString(hidden[0].Name))
+			}
+			// Names outside the scope are neither suggested nor accepted.
+			r := rb.get("/customers/lookup?parent=" + url.QueryEscape(hidden[1].Name))
+			mustNotContain(t, "rep lookup", r.body, `data-id="`+strconv.FormatInt(hidden[1].ID, 10)+`"`)
+			form = formFromPage(t, rb.get(mineURL+"/edit").body)
+			form.Set("parent", hidden[1].Name)
+			r = rb.post(mineURL+"/edit", form)
+			if r.status != http.StatusUnprocessableEntity {
+				t.Fatalf("invisible parent by name: %d, want 422", r.status)
+			}
+			mustNotContain(t, "invisible parent by name", r.body, `data-id="`+strconv.FormatInt(hidden[1].ID, 10)+`"`)
+			// An id outside the scope reads exactly like one that does not exist.
+			errorOf := func(parent string) string {
+				form.Set("parent", parent)
+				r := rb.post(mineURL+"/edit", form)
+				if r.status != http.StatusUnprocessableEntity {
+					t.Fatalf("parent %s: %d, want 422", parent, r.status)
+				}
+				return ferrPattern.FindString(fieldHTML(t, r.body, `id="f-parent_id"`))
+			}
+			if a, b := errorOf(strconv.FormatInt(hidden[1].ID, 10)), errorOf("99999999"); a == "" || a != b {
+				t.Errorf("an invisible parent reads %q, a missing one %q", a, b)
+			}
+		})
+
 		t.Run("rep sees only their own files", func(t *testing.T) {
 			rep := e.user(kam.RoleRep, 0)
 			var mine, other *kam.Customer
@@ -713,12 +1046,73 @@ func TestUI(t *testing.T) {
 	})
 }
 
+// teamRole returns the role of user id on c's team, "" when they are not on it (or have no role;
+// the tests always give one).
+func teamRole(c *kam.Customer, id int64) string {
+	for _, m := range c.Team {
+		if m.UserID == id {
+			return m.Role
+		}
+	}
+	return ""
+}
+
+// setTeamRow fills the first empty row of the team editor in form.
+func setTeamRow(t *testing.T, form url.Values, user, role string) {
+	t.Helper()
+	i := slices.Index(form["team_user"], "")
+	if i < 0 {
+		t.Fatalf("no empty team row in %v", form["team_user"])
+	}
+	form["team_user"][i] = user
+	form["team_role"][i] = role
+}
+
+// fieldHTML returns the markup of the form field that contains marker, up to the next field.
+func fieldHTML(t *testing.T, page, marker string) string {
+	t.Helper()
+	i := strings.Index(page, marker)
+	if i < 0 {
+		t.Fatalf("no %s in\n%s", marker, truncate(page, 3000))
+	}
+	start := strings.LastIndex(page[:i+len(marker)], `<div class="field`)
+	end := strings.Index(page[i:], `<div class="field`)
+	if end < 0 {
+		end = len(page) - i
+	}
+	return page[start : i+end]
+}
+
+var ferrPattern = regexp.MustCompile(`<div class="ferr" role="alert">[^<]*</div>`)
+
+func newestChange(t *testing.T, cs kam.CustomerService, id int64) *kam.Change {
+	t.Helper()
+	changes, _, err := cs.History(kam.WithActor(context.Background(), kam.System), id, 1, 0)
+	if err != nil || len(changes) == 0 {
+		t.Fatalf("history of %d: %v", id, err)
+	}
+	return changes[0]
+}
+
+func changesField(ch *kam.Change, field string) bool {
+	for _, f := range ch.Fields {
+		if f.Field == field {
+			return true
+		}
+	}
+	return false
+}
+
+func isNotFound(err error) bool { return kam.ErrorCodeOf(err) == kam.ENotFound }
+
 var inputPattern = regexp.MustCompile(`<(input|select|textarea)\b[^>]*\bname="([^"]+)"[^>]*>`)
 var valuePattern = regexp.MustCompile(`\bvalue="([^"]*)"`)
 var selectedPattern = regexp.MustCompile(`<option value="([^"]*)" selected>`)
+var templatePattern = regexp.MustCompile(`(?s)<template\b.*?</template>`)
 
 // formFromPage reads the fields of the (first) edit form of a page as a browser would submit
-// them: inputs' values, the selected option of each select, textareas' text.
+// them: inputs' values, the selected option of each select, textareas' text; fields of the same
+// name (the team editor's rows) in order.
 func formFromPage(t *testing.T, page string) url.Values {
 	t.Helper()
 	start := strings.Index(page, `<form method="post" action="/customers/`)
@@ -727,6 +1121,8 @@ func formFromPage(t *testing.T, page string) url.Values {
 	}
 	end := strings.Index(page[start:], "</form>")
 	form := page[start : start+end]
+	// A <template>'s content is not part of the form (the team editor's blank row).
+	form = templatePattern.ReplaceAllString(form, "")
 	v := url.Values{}
 	for _, m := range inputPattern.FindAllStringSubmatchIndex(form, -1) {
 		tag, name := form[m[2]:m[3]], form[m[4]:m[5]]
@@ -737,7 +1133,7 @@ func formFromPage(t *testing.T, page string) url.Values {
 			if vm := valuePattern.FindStringSubmatch(el); vm != nil {
 				val = html.UnescapeString(vm[1])
 			}
-			v.Set(name, val)
+			v.Add(name, val)
 		case "select":
 			rest := form[m[1]:]
 			rest = rest[:strings.Index(rest, "</select>")]
@@ -745,10 +1141,10 @@ func formFromPage(t *testing.T, page string) url.Values {
 			if sm := selectedPattern.FindStringSubmatch(rest); sm != nil {
 				val = html.UnescapeString(sm[1])
 			}
-			v.Set(name, val)
+			v.Add(name, val)
 		case "textarea":
 			rest := form[m[1]:]
-			v.Set(name, html.UnescapeString(rest[:strings.Index(rest, "</textarea>")]))
+			v.Add(name, html.UnescapeString(rest[:strings.Index(rest, "</textarea>")]))
 		}
 	}
 	return v

@@ -244,7 +244,7 @@ type Section struct {
 type Field struct {
 	Name     string
 	Label    string
-	Type     string // text, date, email, number, select, textarea, datetime-local
+	Type     string // text, date, email, number, select, textarea, datetime-local, lookup, team
 	Value    string
 	Options  []Option
 	Errors   []string
@@ -257,6 +257,45 @@ type Field struct {
 	// Current is the stored value after a conflict, when it differs from what the user typed.
 	Current    string
 	HasCurrent bool
+	// Lookup is set for Type "lookup": a record chosen by typing its name.
+	Lookup *Lookup
+	// Team is set for Type "team": the rows of the account team editor.
+	Team *TeamEditor
+}
+
+// Lookup is a field that names a record by typing: a text input (TextName, Text) whose
+// suggestions come from URL into a datalist, and a hidden input (the field's Name and Value) that
+// holds the id of the record picked. app.js keeps the two in step; without script the server
+// reads the text.
+type Lookup struct {
+	TextName string
+	Text     string
+	URL      string
+	// Suggestions prefill the datalist, e.g. the candidates when the text named several records.
+	Suggestions []Suggestion
+}
+
+// Suggestion is one record a lookup offers: the text that names it, its id and a detail (code).
+type Suggestion struct {
+	Text   string
+	ID     int64
+	Detail string
+}
+
+// TeamEditor is the account team of a customer form: one row per member (user and team role),
+// spare empty rows for browsers without script, and the empty row that script adds.
+type TeamEditor struct {
+	Rows  []TeamEditRow
+	Blank TeamEditRow
+}
+
+// TeamEditRow is one row of the team editor.
+type TeamEditRow struct {
+	Users []Option
+	Roles []Option
+	// Spare marks an empty row offered for adding a member; script removes those still empty.
+	Spare   bool
+	Invalid bool
 }
 
 // Conflict tells the user who changed the record since they opened the form.
