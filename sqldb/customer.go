@@ -478,7 +478,7 @@ func (s *CustomerService) insertCustomer(tx *Tx, c *kam.Customer) error {
 	if err := tx.writeTagsAndTeam(c, false); err != nil {
 		return err
 	}
-	return tx.writeSearch(c.ID, tx.db.searchDocument(c.Name, c.ShortName, nil))
+	return tx.writeSearch(c.ID, tx.db.searchDocument(c.Code, c.Name, c.ShortName, nil))
 }
 
 // staleError says who changed a record since the version the client had.
@@ -551,7 +551,7 @@ func (s *CustomerService) UpdateCustomer(ctx context.Context, id, version int64,
 	if err := tx.writeTagsAndTeam(next, true); err != nil {
 		return nil, err
 	}
-	if next.Name != cur.Name || next.ShortName != cur.ShortName {
+	if next.Name != cur.Name || next.ShortName != cur.ShortName || next.Code != cur.Code {
 		if err := tx.reindexCustomer(id); err != nil {
 			return nil, err
 		}

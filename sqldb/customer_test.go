@@ -337,9 +337,11 @@ func TestSearchChinese(t *testing.T) {
 			{"欧阳", f.director, []int64{c.ID}}, // a contact's name
 			{"阳娜", f.director, []int64{c.ID}}, // inside a contact's name
 			{"电器 青岛", f.director, []int64{c.ID}},
-			{"拓电科", f.director, nil},            // not a substring
-			{"szht", f.director, []int64{a.ID}}, // pinyin initials of the name
-			{"有限公司", f.rep2, []int64{c.ID}},     // scope applies to search and its total
+			{"拓电科", f.director, nil},                          // not a substring
+			{"szht", f.director, []int64{a.ID}},               // pinyin initials of the name
+			{a.Code, f.director, []int64{a.ID}},               // the code
+			{"c00000", f.director, []int64{a.ID, b.ID, c.ID}}, // a code's prefix, any case
+			{"有限公司", f.rep2, []int64{c.ID}},                   // scope applies to search and its total
 			{"!!", f.director, nil},
 		}
 		for _, tc := range cases {

@@ -119,9 +119,9 @@ func removeSlot(p []int32, slot int32) []int32 {
 	return p
 }
 
-// entryText is what search matches: name, short name, their pinyin initials, contacts' names.
-func entryText(name, short string, contacts []string) (string, []string) {
-	fields := append([]string{name, short, pinyinInitials(name), pinyinInitials(short)}, contacts...)
+// entryText is what search matches (searchFields) and its distinct index tokens.
+func entryText(code, name, short string, contacts []string) (string, []string) {
+	fields := searchFields(code, name, short, contacts)
 	seen := map[string]bool{}
 	var toks []string
 	for _, t := range kam.SearchTokens(fields...) {
@@ -193,7 +193,7 @@ func (d *directory) loadEntries(ctx context.Context, ids []int64) ([]*dirEntry, 
 			e.team = append(e.team, m.UserID)
 		}
 		e.created, e.updated = created.UnixNano(), updated.UnixNano()
-		e.text, e.tokens = entryText(name, short, contacts[e.id])
+		e.text, e.tokens = entryText(e.code, name, short, contacts[e.id])
 		out = append(out, e)
 	}
 	return out, rows.Err()

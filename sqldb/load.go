@@ -73,7 +73,7 @@ func (db *DB) LoadDemo(ctx context.Context, p *demo.Portfolio) error {
 		for _, m := range c.Team {
 			team = append(team, []any{c.ID, m.UserID, m.Role})
 		}
-		search = append(search, []any{c.ID, db.searchDocument(c.Name, c.ShortName, contactNames[c.ID])})
+		search = append(search, []any{c.ID, db.searchDocument(c.Code, c.Name, c.ShortName, contactNames[c.ID])})
 		changes = append(changes, []any{c.ID, "customer", c.ID, "create", 1, kam.System.UserID, now, "[]", "{}"})
 	}
 	if err := tx.insertRows("customers", `id, code, name, name_key, short_name, legal_name, credit_code, industry, nature,

@@ -51,11 +51,16 @@ func pinyinInitials(s string) string {
 	return b.String()
 }
 
+// searchFields are the texts a customer is found by: its code, name, short name, the pinyin
+// initials of both, and its contacts' names. The SQL index and the directory both use them.
+func searchFields(code, name, shortName string, contactNames []string) []string {
+	return append([]string{code, name, shortName, pinyinInitials(name), pinyinInitials(shortName)}, contactNames...)
+}
+
 // searchDocument renders the index tokens of a customer for the dialect: space-separated tokens
 // for SQLite FTS5 (positions are their order), a tsvector literal for PostgreSQL.
-func (db *DB) searchDocument(name, shortName string, contactNames []string) string {
-	fields := append([]string{name, shortName, pinyinInitials(name), pinyinInitials(shortName)}, contactNames...)
-	toks := kam.SearchTokens(fields...)
+func (db *DB) searchDocument(code, name, shortName string, contactNames []string) string {
+	toks := kam.SearchTokens(searchFields(code, name, shortName, contactNames)...)
 	var b strings.Builder
 	for i, t := range toks {
 		if i > 0 {
@@ -118,8 +123,8 @@ func (db *DB) searchPredicate() string {
 // reindexCustomer rewrites the search tokens of one customer from its name, short name and
 // contacts' names.
 func (tx *Tx) reindexCustomer(id int64) error {
-	var name, short string
-	if err := tx.QueryRow("SELECT name, short_name FROM customers WHERE id = ?", id).Scan(&name, &short); err != nil {
+	var code, name, short string
+	if err := tx.QueryRow("SELECT code, name, short_name FROM customers WHERE id = ?", id).Scan(&code, &name, &short); err != nil {
 		return err
 	}
 	rows, err := tx.Query("SELECT name FROM contacts WHERE customer_id = ? ORDER BY id", id)
@@ -138,7 +143,7 @@ func (tx *Tx) reindexCustomer(id int64) error {
 	if err := rows.Close(); err != nil {
 		return err
 	}
-	return tx.writeSearch(id, tx.db.searchDocument(name, short, names))
+	return tx.writeSearch(id, tx.db.searchDocument(code, name, short, names))
 }
 
 func (tx *Tx) writeSearch(id int64, doc string) error {
