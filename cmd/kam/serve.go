@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/http"
+	"net/http/pprof"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -14,7 +16,7 @@ import (
 )
 
 func (a *app) serveCmd() *cobra.Command {
-	var addr string
+	var addr, pprofAddr string
 	var withDemo, migrate, secure bool
 	var customers int
 	cmd := &cobra.Command{
@@ -53,6 +55,17 @@ or pass --migrate.`,
 			if err != nil {
 				return err
 			}
+			if pprofAddr != "" {
+				// Profiles on a separate listener, never on the public address.
+				mux := http.NewServeMux()
+				mux.HandleFunc("/debug/pprof/", pprof.Index)
+				mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+				go func() {
+					if err := http.ListenAndServe(pprofAddr, mux); err != nil {
+						a.logger.Error("pprof listener", "err", err)
+					}
+				}()
+			}
 			customers := sqldb.NewCustomerService(db)
 			// The customer directory (lists, search, totals) builds in the background; a list
 			// request before it is ready waits for it.
@@ -86,6 +99,7 @@ or pass --migrate.`,
 	cmd.Flags().IntVar(&customers, "customers", 500, "with --demo: number of demo customers")
 	cmd.Flags().BoolVar(&migrate, "migrate", false, "migrate the schema before serving")
 	cmd.Flags().BoolVar(&secure, "secure-cookies", false, "mark cookies Secure (when served behind TLS)")
+	cmd.Flags().StringVar(&pprofAddr, "pprof", "", "serve Go profiles (/debug/pprof/) on this separate address, e.g. 127.0.0.1:6060")
 	return cmd
 }
 
