@@ -126,6 +126,48 @@ func (b Birthday) String() string {
 	return s.String()
 }
 
+// ReadBirthday reads a birthday in its canonical form (as String writes it and the store keeps
+// it) without regular expressions, falling back to ParseBirthday for anything else. Reading the
+// contacts of a card is on the hot path of every card view.
+func ReadBirthday(s string) (Birthday, error) {
+	b := Birthday{Calendar: "solar"}
+	rest := s
+	if r, ok := strings.CutPrefix(rest, "农历"); ok {
+		b.Calendar, rest = "lunar", r
+	}
+	num := func(t string) (int, bool) {
+		n := 0
+		for i := 0; i < len(t); i++ {
+			if t[i] < '0' || t[i] > '9' {
+				return 0, false
+			}
+			n = n*10 + int(t[i]-'0')
+		}
+		return n, len(t) > 0
+	}
+	ok := true
+	if r, isDash := strings.CutPrefix(rest, "--"); isDash {
+		rest = r
+	} else if len(rest) > 5 && rest[4] == '-' {
+		b.Year, ok = num(rest[:4])
+		rest = rest[5:]
+	} else {
+		ok = false
+	}
+	if r, leap := strings.CutPrefix(rest, "闰"); leap {
+		b.Leap, rest = true, r
+	}
+	if ok && len(rest) == 5 && rest[2] == '-' {
+		var okM, okD bool
+		b.Month, okM = num(rest[:2])
+		b.Day, okD = num(rest[3:])
+		if okM && okD && b.Validate() == nil {
+			return b, nil
+		}
+	}
+	return ParseBirthday(s)
+}
+
 var (
 	birthdayNumeric  = regexp.MustCompile(`^(?:(\d{4})|-)[-/.](闰)?(\d{1,2})[-/.](\d{1,2})$`)
 	birthdayChinese  = regexp.MustCompile(`^(?:(\d{4})年)?(闰)?([0-9一二三四五六七八九十冬腊正]{1,3})月([0-9初一二三四五六七八九十廿卅]{1,3})日?$`)

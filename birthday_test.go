@@ -46,6 +46,9 @@ func TestParseBirthday(t *testing.T) {
 			t.Errorf("%q: got %+v, want %+v", tc.in, got, tc.want)
 		}
 		if err == nil {
+			if fast, err := ReadBirthday(got.String()); err != nil || fast != got {
+				t.Errorf("%q: ReadBirthday(%q) = %+v, %v", tc.in, got.String(), fast, err)
+			}
 			back, err := ParseBirthday(got.String())
 			if err != nil || back != got {
 				t.Errorf("%q: String %q reads back as %+v, %v", tc.in, got.String(), back, err)
@@ -94,8 +97,25 @@ func FuzzParseBirthday(f *testing.F) {
 		if err != nil || back != b {
 			t.Fatalf("%q → %+v → %q → %+v, %v", s, b, b.String(), back, err)
 		}
+		if fast, err := ReadBirthday(b.String()); err != nil || fast != b {
+			t.Fatalf("ReadBirthday(%q) = %+v, %v; want %+v", b.String(), fast, err, b)
+		}
 		if _, err := b.NextSolarDate(time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)); err != nil {
 			t.Fatalf("%+v: no next date: %v", b, err)
+		}
+	})
+}
+
+// FuzzReadBirthday: the fast reader agrees with the full parser on every input.
+func FuzzReadBirthday(f *testing.F) {
+	for _, s := range []string{"1975-08-15", "--08-15", "农历1984-闰10-01", "农历--08-15", "农历2023-02-30", "1975-8-15", "--8-1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		fast, ferr := ReadBirthday(s)
+		full, err := ParseBirthday(s)
+		if (ferr == nil) != (err == nil) || fast != full {
+			t.Fatalf("%q: ReadBirthday %+v, %v; ParseBirthday %+v, %v", s, fast, ferr, full, err)
 		}
 	})
 }

@@ -20,11 +20,14 @@ func scanContact(row interface{ Scan(...any) error }) (*kam.Contact, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal([]byte(phones), &c.Phones); err != nil {
-		return nil, err
+	c.Phones = []string{}
+	if phones != "[]" {
+		if err := json.Unmarshal([]byte(phones), &c.Phones); err != nil {
+			return nil, err
+		}
 	}
 	if birthday != "" {
-		b, err := kam.ParseBirthday(birthday)
+		b, err := kam.ReadBirthday(birthday)
 		if err != nil {
 			return nil, err
 		}

@@ -2,6 +2,7 @@ package sqldb_test
 
 import (
 	"context"
+	"github.com/google/go-cmp/cmp"
 	"testing"
 	"time"
 
@@ -79,4 +80,46 @@ func TestLoadDemo(t *testing.T) {
 			t.Errorf("as of before load: %v", err)
 		}
 	})
+}
+
+// TestCardPipelined checks that PostgreSQL's pipelined card read equals the plain one, and that
+// scope still hides a card.
+func TestCardPipelined(t *testing.T) {
+	for _, d := range sqldbtest.Dialects(t) {
+		if d != sqldb.Postgres {
+			continue // pipelining is PostgreSQL's
+		}
+		db := sqldbtest.Open(t, d)
+		p := demo.Generate(demo.Options{Customers: 150, Seed: 5})
+		if err := db.LoadDemo(context.Background(), p); err != nil {
+			t.Fatal(err)
+		}
+		cs := sqldb.NewCustomerService(db)
+		ctx := as(&p.Users[0].User)
+		for _, c := range p.Customers {
+			one, three, err := cs.CardBothWays(ctx, c.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(three, one); diff != "" {
+				t.Fatalf("customer %d: pipelined card differs (-plain +pipelined):\n%s", c.ID, diff)
+			}
+		}
+		var rep *kam.User
+		for i := range p.Users {
+			if p.Users[i].User.Role == kam.RoleRep {
+				rep = &p.Users[i].User
+				break
+			}
+		}
+		for _, c := range p.Customers {
+			if c.OwnerID == rep.ID || len(c.Team) > 0 {
+				continue
+			}
+			if _, err := cs.Card(as(rep), c.ID, nil); kam.ErrorCodeOf(err) != kam.ENotFound {
+				t.Fatalf("rep reads customer %d of another: %v", c.ID, err)
+			}
+			break
+		}
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"strings"
+	"sync"
 	"time"
 
 	"kam"
@@ -26,10 +27,63 @@ const (
 )
 
 // UserService implements kam.UserService.
-type UserService struct{ db *DB }
+type UserService struct {
+	db     *DB
+	tokens tokenCache
+}
 
 // NewUserService returns the user service over db.
 func NewUserService(db *DB) *UserService { return &UserService{db: db} }
+
+// TokenCacheTTL is how long a verified API token is trusted without asking the database again.
+// Every API request authenticates; on PostgreSQL that lookup is a round trip of its own. Changes
+// made through this process (a user deactivated, a role changed, a password set) drop the user's
+// cached tokens at once; another KAM process sharing the database sees them within the TTL.
+const TokenCacheTTL = 5 * time.Second
+
+const maxCachedTokens = 10000
+
+type cachedToken struct {
+	user    kam.User
+	expires time.Time // the token's own expiry
+	until   time.Time // the cache entry's
+}
+
+type tokenCache struct {
+	mu sync.Mutex
+	m  map[string]cachedToken
+}
+
+func (c *tokenCache) get(hash string, now time.Time) (*kam.User, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[hash]
+	if !ok || !now.Before(e.until) || !now.Before(e.expires) {
+		return nil, false
+	}
+	u := e.user
+	return &u, true
+}
+
+func (c *tokenCache) put(hash string, u *kam.User, expires, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= maxCachedTokens {
+		c.m = map[string]cachedToken{}
+	}
+	c.m[hash] = cachedToken{user: *u, expires: expires, until: now.Add(TokenCacheTTL)}
+}
+
+// forget drops the cached tokens of a user.
+func (c *tokenCache) forget(userID int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for h, e := range c.m {
+		if e.user.ID == userID {
+			delete(c.m, h)
+		}
+	}
+}
 
 var _ kam.UserService = (*UserService)(nil)
 
@@ -235,6 +289,7 @@ func (s *UserService) UpdateUser(ctx context.Context, id, version int64, apply f
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
+	s.tokens.forget(id)
 	u.Version++
 	u.UpdatedAt = tx.now
 	return &u, nil
@@ -271,7 +326,11 @@ func (s *UserService) SetPassword(ctx context.Context, id int64, password string
 	if _, err := tx.Exec("DELETE FROM sessions WHERE user_id = ?", id); err != nil {
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	s.tokens.forget(id)
+	return nil
 }
 
 // dummyHash is checked when the e-mail is unknown, so that the answer takes as long as for a
@@ -416,10 +475,14 @@ func (s *UserService) TokenUser(ctx context.Context, token string) (*kam.User, e
 	if !strings.HasPrefix(token, TokenPrefix) || len(token) != len(TokenPrefix)+43 {
 		return nil, bad
 	}
+	hash := secretHash(token)
+	if u, ok := s.tokens.get(hash, s.db.Now()); ok {
+		return u, nil
+	}
 	var expires time.Time
 	var revoked sql.NullString
 	row := s.db.reader().queryRow(ctx, "SELECT t.expires_at, CASE WHEN t.revoked_at IS NULL THEN NULL ELSE 'y' END, "+userColumns+
-		" FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ? AND u.active = 1", secretHash(token))
+		" FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ? AND u.active = 1", hash)
 	var u kam.User
 	var active int64
 	var role string
@@ -431,9 +494,11 @@ func (s *UserService) TokenUser(ctx context.Context, token string) (*kam.User, e
 	if err != nil {
 		return nil, err
 	}
-	if revoked.Valid || !s.db.Now().Before(expires) {
+	now := s.db.Now()
+	if revoked.Valid || !now.Before(expires) {
 		return nil, bad
 	}
 	u.Role, u.Active = kam.Role(role), true
+	s.tokens.put(hash, &u, expires, now)
 	return &u, nil
 }
