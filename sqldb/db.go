@@ -53,6 +53,13 @@ type DB struct {
 	// a simple query on SQLite. database/sql prepares each on a connection at first use there.
 	stmts     sync.Map
 	stmtCount atomic.Int64
+
+	// commits counts the write transactions this process committed: the customer directory
+	// looks at the change log after each of them, and otherwise at most every DirectoryPoll.
+	commits atomic.Int64
+	// DirectoryPoll bounds how long a write by another process can stay out of this process's
+	// customer lists (writes of this process show at once).
+	DirectoryPoll time.Duration
 }
 
 // maxCachedStmts bounds the statement cache; queries with generated IN lists vary in text.
@@ -114,7 +121,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db := &DB{dialect: dialect, Now: time.Now}
+	db := &DB{dialect: dialect, Now: time.Now, DirectoryPoll: 100 * time.Millisecond}
 	switch dialect {
 	case SQLite:
 		if driverDSN == "" {
@@ -320,7 +327,13 @@ func (db *DB) Begin(ctx context.Context) (*Tx, error) {
 }
 
 // Commit commits the transaction.
-func (tx *Tx) Commit() error { return tx.tx.Commit() }
+func (tx *Tx) Commit() error {
+	if err := tx.tx.Commit(); err != nil {
+		return err
+	}
+	tx.db.commits.Add(1)
+	return nil
+}
 
 // Rollback aborts the transaction; after Commit it is a no-op.
 func (tx *Tx) Rollback() error { return tx.tx.Rollback() }

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"kam"
@@ -22,9 +23,10 @@ import (
 //
 // Freshness: every write of a customer file records a row in changes (a customer, unit or contact
 // change), in the same transaction. Before answering, the directory reads the highest change id
-// (one indexed lookup) and reloads the customers changed since it last looked, so every list
-// reflects every committed write, including those of other KAM processes on the same PostgreSQL
-// database. On PostgreSQL, ids are drawn before commit, so a transaction may commit a lower id
+// (one indexed lookup) and reloads the customers changed since it last looked — after every
+// commit of this process, and otherwise at most every DB.DirectoryPoll (100 ms) — so a list
+// reflects every write of this process at once and those of other KAM processes on the same
+// database within DirectoryPoll. On PostgreSQL, ids are drawn before commit, so a transaction may commit a lower id
 // after a higher one was seen: the directory re-reads a window of the last changeWindow ids to
 // catch those, and rebuilds itself from scratch every fullRefresh in case one fell further behind.
 const (
@@ -67,6 +69,10 @@ type directory struct {
 	st *dirState
 
 	rebuilding sync.Mutex
+	// polled is when the change log was last read (unix nanos) and commits the process's commit
+	// count then: with no commit since and a recent look, a list needs no database round trip.
+	polled  atomic.Int64
+	commits atomic.Int64
 }
 
 func newDirectory(db *DB) *directory { return &directory{db: db} }
@@ -227,7 +233,7 @@ func (d *directory) build(ctx context.Context) (*dirState, error) {
 
 // sync brings the directory up to date with the change log and returns the state to read.
 // The caller holds no lock.
-func (d *directory) sync(ctx context.Context) error {
+func (d *directory) sync(ctx context.Context) (err error) {
 	d.mu.RLock()
 	st := d.st
 	d.mu.RUnlock()
@@ -256,10 +262,21 @@ func (d *directory) sync(ctx context.Context) error {
 			}
 		}()
 	}
+	commits := d.db.commits.Load()
+	now := time.Now().UnixNano()
+	if commits == d.commits.Load() && now-d.polled.Load() < int64(d.db.DirectoryPoll) {
+		return nil
+	}
 	top, err := d.maxChange(ctx)
 	if err != nil {
 		return err
 	}
+	defer func() {
+		if err == nil {
+			d.polled.Store(now)
+			d.commits.Store(commits)
+		}
+	}()
 	if top <= st.seen {
 		return nil
 	}

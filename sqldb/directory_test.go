@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	"kam"
 	"kam/demo"
@@ -158,6 +159,7 @@ func TestDirectorySeesOtherProcesses(t *testing.T) {
 				return db
 			}
 			one, two := open(), open()
+			one.DirectoryPoll = 0 // look at the change log before every list
 			if err := one.Migrate(ctx); err != nil {
 				t.Fatal(err)
 			}
@@ -195,6 +197,16 @@ func TestDirectorySeesOtherProcesses(t *testing.T) {
 			}
 			if n := count(""); n != 50 {
 				t.Errorf("deleted elsewhere: %d", n)
+			}
+			// With the default poll, another process's write shows within DirectoryPoll.
+			one.DirectoryPoll = 50 * time.Millisecond
+			count("")
+			if err := writer.CreateCustomer(admin, &kam.Customer{Name: "稍后可见有限公司"}); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(60 * time.Millisecond)
+			if n := count("稍后可见"); n != 1 {
+				t.Errorf("a write elsewhere not seen after the poll interval: %d", n)
 			}
 		})
 	}
