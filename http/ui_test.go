@@ -852,7 +852,7 @@ func TestUI(t *testing.T) {
 				}
 			}
 			if mine == nil || other == nil {
-				t.Skip("demo has no suitable pair of customers")
+				t.Fatal("the demo data (fixed seed) has no suitable pair of customers; pick another seed")
 			}
 			rb := e.browser()
 			rb.login(rep.Email)
