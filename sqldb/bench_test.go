@@ -54,3 +54,19 @@ func BenchmarkListByName(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDirectoryBuild builds the customer directory of a 20,000-customer portfolio.
+func BenchmarkDirectoryBuild(b *testing.B) {
+	db := sqldbtest.Open(b, sqldb.SQLite)
+	p := demo.Generate(demo.Options{Customers: 20000, Seed: 1})
+	if err := db.LoadDemo(context.Background(), p); err != nil {
+		b.Fatal(err)
+	}
+	ctx := kam.WithActor(context.Background(), kam.ActorOf(&p.Users[0].User))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := sqldb.NewCustomerService(db).Warm(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

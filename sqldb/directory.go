@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -199,10 +200,28 @@ func (d *directory) loadEntries(ctx context.Context, ids []int64) ([]*dirEntry, 
 			e.team = append(e.team, m.UserID)
 		}
 		e.created, e.updated = created.UnixNano(), updated.UnixNano()
-		e.text, e.tokens = entryText(e.code, name, short, contacts[e.id])
+		e.text = name + "\x00" + short // replaced below by the full search text
 		out = append(out, e)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// Tokenising is most of the work of a build: spread it over the processors.
+	var wg sync.WaitGroup
+	workers := runtime.GOMAXPROCS(0)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := w; i < len(out); i += workers {
+				e := out[i]
+				name, short, _ := strings.Cut(e.text, "\x00")
+				e.text, e.tokens = entryText(e.code, name, short, contacts[e.id])
+			}
+		}(w)
+	}
+	wg.Wait()
+	return out, nil
 }
 
 func (d *directory) maxChange(ctx context.Context) (int64, error) {

@@ -10,19 +10,47 @@ import (
 	"kam"
 )
 
+// syllable returns the first pinyin reading of a Chinese character without tone marks ("长" →
+// "zhang"), or "" for other characters. It reads the dictionary directly: the library's own
+// conversion applies its styles with regular expressions, which made building the customer
+// directory twice as slow.
+func syllable(r rune) string {
+	readings, ok := pinyin.PinyinDict[int(r)]
+	if !ok {
+		return ""
+	}
+	if i := strings.IndexByte(readings, ','); i >= 0 {
+		readings = readings[:i]
+	}
+	return strings.Map(toneless, readings)
+}
+
+// toneless maps a pinyin letter with a tone mark to the plain letter (ü stays ü-less as v).
+func toneless(r rune) rune {
+	if r < 128 {
+		return r
+	}
+	for _, g := range [...]struct {
+		base  rune
+		toned string
+	}{{'a', "āáǎà"}, {'e', "ēéěèê"}, {'i', "īíǐì"}, {'o', "ōóǒò"}, {'u', "ūúǔù"}, {'v', "ǖǘǚǜü"}, {'n', "ńňǹ"}, {'m', "ḿ"}} {
+		if strings.ContainsRune(g.toned, r) {
+			return g.base
+		}
+	}
+	return -1 // dropped
+}
+
 // nameKey is the sort key of a name: the pinyin of its Chinese characters (the order people look
 // for in a Chinese list), other characters lower-cased. The key is ASCII so that both databases
 // sort it the same way (code-point order, COLLATE "C" on PostgreSQL).
 func nameKey(name string) string {
 	var b strings.Builder
-	args := pinyin.NewArgs()
 	for _, r := range name {
-		if unicode.Is(unicode.Han, r) {
-			if p := pinyin.SinglePinyin(r, args); len(p) > 0 {
-				b.WriteString(p[0])
-				b.WriteByte(' ')
-				continue
-			}
+		if p := syllable(r); p != "" {
+			b.WriteString(p)
+			b.WriteByte(' ')
+			continue
 		}
 		if r < 128 {
 			b.WriteRune(unicode.ToLower(r))
@@ -40,12 +68,9 @@ func nameKey(name string) string {
 // ("华为技术" → "hwjs"), which people type to find a customer quickly.
 func pinyinInitials(s string) string {
 	var b strings.Builder
-	args := pinyin.NewArgs()
 	for _, r := range s {
-		if unicode.Is(unicode.Han, r) {
-			if p := pinyin.SinglePinyin(r, args); len(p) > 0 && p[0] != "" {
-				b.WriteByte(p[0][0])
-			}
+		if p := syllable(r); p != "" {
+			b.WriteByte(p[0])
 		}
 	}
 	return b.String()
