@@ -67,6 +67,9 @@ bench_dialect() { # dialect dsn
   "$work/kam" serve --db "$dsn" --addr 127.0.0.1:$port >"$work/serve.log" 2>&1 &
   local pid=$!
   for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+  # Lists are measured on the in-memory directory: wait until it is built.
+  for _ in $(seq 1 600); do grep -q "customer directory ready" "$work/serve.log" && break; sleep 0.1; done
+  grep -o 'customer directory ready.*' "$work/serve.log" | sed 's/^/   /'
   export KAM_TOKEN=$("$work/kam" token create --db "$dsn" --user admin@kam.example --expires 2h)
   local url="http://127.0.0.1:$port"
   # Totals behind (b), as the admin sees them (all customers).

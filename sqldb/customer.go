@@ -23,7 +23,10 @@ func NewCustomerService(db *DB) *CustomerService {
 	return &CustomerService{db: db, dir: newDirectory(db)}
 }
 
-// Warm builds the in-memory customer directory now rather than at the first list request.
+// Warm builds the in-memory customer directory; once it is built, lists are answered from it
+// (see directory.go). A process that serves many lists (kam serve) calls it at start; until it
+// is done, and in processes that never call it (one-off commands), lists are answered by SQL over
+// the search index, with the same results (a test compares the two).
 func (s *CustomerService) Warm(ctx context.Context) error { return s.dir.sync(ctx) }
 
 var _ kam.CustomerService = (*CustomerService)(nil)
@@ -170,9 +173,18 @@ func ValidateCustomerFilter(f kam.CustomerFilter) error {
 	return v.Err()
 }
 
-// FindCustomers lists the customers the actor may see, with the total matching the filter. The
-// directory picks the page and counts; the database gives the rows of the page.
+// FindCustomers lists the customers the actor may see, with the total matching the filter: from
+// the directory once Warm has built it, else in SQL.
 func (s *CustomerService) FindCustomers(ctx context.Context, f kam.CustomerFilter) ([]*kam.Customer, int, error) {
+	if s.dir.ready() {
+		return s.findCustomersDirectory(ctx, f)
+	}
+	return s.findCustomersSQL(ctx, f)
+}
+
+// findCustomersDirectory lets the directory pick the page and count; the database gives the
+// rows of the page.
+func (s *CustomerService) findCustomersDirectory(ctx context.Context, f kam.CustomerFilter) ([]*kam.Customer, int, error) {
 	a, err := actorOf(ctx)
 	if err != nil {
 		return nil, 0, err
@@ -235,8 +247,8 @@ func (s *CustomerService) FindCustomers(ctx context.Context, f kam.CustomerFilte
 	return out, total, nil
 }
 
-// findCustomersSQL answers a list in SQL alone. The directory must give the same answers (a test
-// compares them); it is the reference implementation of the list semantics.
+// findCustomersSQL answers a list in SQL alone, searching the FTS5 / tsvector index. The
+// directory must give the same answers (a test compares them).
 func (s *CustomerService) findCustomersSQL(ctx context.Context, f kam.CustomerFilter) ([]*kam.Customer, int, error) {
 	a, err := actorOf(ctx)
 	if err != nil {

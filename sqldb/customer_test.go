@@ -51,6 +51,24 @@ func newFixture(t *testing.T, db *sqldb.DB) *fixture {
 
 func (f *fixture) tick(d time.Duration) { f.clock = f.clock.Add(d) }
 
+// forEachListMode runs a test of lists on every dialect twice, each with a fresh database: with
+// lists answered in SQL, and with the in-memory directory built first (as kam serve does).
+func forEachListMode(t *testing.T, fn func(t *testing.T, f *fixture)) {
+	for _, d := range sqldbtest.Dialects(t) {
+		for _, mode := range []string{"sql", "directory"} {
+			t.Run(string(d)+"/"+mode, func(t *testing.T) {
+				f := newFixture(t, sqldbtest.Open(t, d))
+				if mode == "directory" {
+					if err := f.customers.Warm(context.Background()); err != nil {
+						t.Fatal(err)
+					}
+				}
+				fn(t, f)
+			})
+		}
+	}
+}
+
 func (f *fixture) create(t *testing.T, owner *kam.User, name string) *kam.Customer {
 	t.Helper()
 	c := &kam.Customer{Name: name, Status: "active", Stage: "deepen"}
@@ -138,8 +156,7 @@ func TestCreateCustomer(t *testing.T) {
 }
 
 func TestScope(t *testing.T) {
-	sqldbtest.ForEachDialect(t, func(t *testing.T, db *sqldb.DB) {
-		f := newFixture(t, db)
+	forEachListMode(t, func(t *testing.T, f *fixture) {
 		c1 := f.create(t, f.rep1, "甲公司")
 		c2 := f.create(t, f.rep2, "乙公司")
 		c3 := f.create(t, f.other, "丙公司")
@@ -316,8 +333,7 @@ func TestUpdateVersionAndHistory(t *testing.T) {
 }
 
 func TestSearchChinese(t *testing.T) {
-	sqldbtest.ForEachDialect(t, func(t *testing.T, db *sqldb.DB) {
-		f := newFixture(t, db)
+	forEachListMode(t, func(t *testing.T, f *fixture) {
 		a := f.create(t, f.rep1, "深圳华拓电子科技有限公司")
 		b := f.create(t, f.rep1, "江苏恒瑞精密机械有限公司")
 		c := f.create(t, f.rep2, "青岛海信电器股份有限公司")
@@ -374,8 +390,7 @@ func TestSearchChinese(t *testing.T) {
 }
 
 func TestListSortFilterPage(t *testing.T) {
-	sqldbtest.ForEachDialect(t, func(t *testing.T, db *sqldb.DB) {
-		f := newFixture(t, db)
+	forEachListMode(t, func(t *testing.T, f *fixture) {
 		names := []string{"北京", "阿里", "福州", "Zeta", "成都", "安徽"}
 		for i, n := range names {
 			c := &kam.Customer{Name: n + "公司", Province: []string{"北京市", "浙江省"}[i%2], Status: []string{"active", "prospect"}[i%2], Tags: []string{"t" + string(rune('a'+i%3))}}
@@ -420,8 +435,7 @@ func TestListSortFilterPage(t *testing.T) {
 }
 
 func TestDeleteCustomer(t *testing.T) {
-	sqldbtest.ForEachDialect(t, func(t *testing.T, db *sqldb.DB) {
-		f := newFixture(t, db)
+	forEachListMode(t, func(t *testing.T, f *fixture) {
 		group := f.create(t, f.rep1, "海信集团")
 		sub := &kam.Customer{Name: "海信电器", ParentID: &group.ID}
 		if err := f.customers.CreateCustomer(as(f.rep1), sub); err != nil {

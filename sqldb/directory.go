@@ -78,6 +78,13 @@ type directory struct {
 
 func newDirectory(db *DB) *directory { return &directory{db: db} }
 
+// ready reports whether the directory has been built.
+func (d *directory) ready() bool {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	return d.st != nil
+}
+
 func (s *dirState) add(e *dirEntry) {
 	slot := int32(len(s.entries))
 	s.entries = append(s.entries, e)

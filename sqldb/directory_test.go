@@ -80,7 +80,7 @@ func TestDirectoryMatchesSQL(t *testing.T) {
 					f.OwnerID = p.Customers[r.IntN(len(p.Customers))].OwnerID
 				}
 				ctx := kam.WithActor(ctx, kam.ActorOf(a))
-				got, gotTotal, err := cs.FindCustomers(ctx, f)
+				got, gotTotal, err := cs.FindCustomersDirectory(ctx, f)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -168,6 +168,9 @@ func TestDirectorySeesOtherProcesses(t *testing.T) {
 				t.Fatal(err)
 			}
 			reader, writer := sqldb.NewCustomerService(one), sqldb.NewCustomerService(two)
+			if err := reader.Warm(ctx); err != nil {
+				t.Fatal(err)
+			}
 			admin := kam.WithActor(ctx, kam.ActorOf(&p.Users[0].User))
 			count := func(q string) int {
 				_, n, err := reader.FindCustomers(admin, kam.CustomerFilter{Q: q})
@@ -234,6 +237,9 @@ func TestDirectoryLateCommit(t *testing.T) {
 			t.Fatal(err)
 		}
 		cs := sqldb.NewCustomerService(db)
+		if err := cs.Warm(ctx); err != nil {
+			t.Fatal(err)
+		}
 		admin := kam.WithActor(ctx, kam.ActorOf(&p.Users[0].User))
 		count := func(q string) int {
 			_, n, err := cs.FindCustomers(admin, kam.CustomerFilter{Q: q})

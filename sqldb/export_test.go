@@ -6,7 +6,12 @@ import (
 	"kam"
 )
 
-// FindCustomersSQL exposes the SQL reference implementation of customer lists to tests.
+// FindCustomersDirectory answers a list from the directory (built when needed), for tests.
+func (s *CustomerService) FindCustomersDirectory(ctx context.Context, f kam.CustomerFilter) ([]*kam.Customer, int, error) {
+	return s.findCustomersDirectory(ctx, f)
+}
+
+// FindCustomersSQL exposes the SQL implementation of customer lists to tests.
 func (s *CustomerService) FindCustomersSQL(ctx context.Context, f kam.CustomerFilter) ([]*kam.Customer, int, error) {
 	return s.findCustomersSQL(ctx, f)
 }

@@ -67,8 +67,8 @@ or pass --migrate.`,
 				}()
 			}
 			customers := sqldb.NewCustomerService(db)
-			// The customer directory (lists, search, totals) builds in the background; a list
-			// request before it is ready waits for it.
+			// The customer directory (lists, search, totals) builds in the background; until it
+			// is ready, lists are answered in SQL.
 			go func() {
 				t := time.Now()
 				if err := customers.Warm(ctx); err != nil {
