@@ -116,6 +116,50 @@ func (s *Server) apiError(ctx context.Context, err error) error {
 	return model
 }
 
+// The inputs and outputs shared by the API's operations.
+
+// Page is a page of a list with the total number of matching items.
+type Page[T any] struct {
+	Items  []T `json:"items"`
+	Total  int `json:"total" doc:"Items matching the filters, over all pages."`
+	Limit  int `json:"limit"`
+	Offset int `json:"offset"`
+}
+
+type listOutput[T any] struct {
+	Body Page[T]
+}
+
+// recordOutput answers one record with its ETag (and, after a create, its Location).
+type recordOutput[T any] struct {
+	ETag     string `header:"ETag"`
+	Location string `header:"Location"`
+	Body     T
+}
+
+type idInput struct {
+	ID int64 `path:"id" minimum:"1"`
+}
+
+// bodyInput is a create: the raw JSON body, decoded by decodeObject.
+type bodyInput struct {
+	ContentType string `header:"Content-Type"`
+	RawBody     []byte `contentType:"application/json"`
+}
+
+// patchInput is a JSON merge patch of a record, with the version it applies to.
+type patchInput struct {
+	ID          int64  `path:"id" minimum:"1"`
+	IfMatch     string `header:"If-Match" doc:"The ETag of the record as read; required."`
+	ContentType string `header:"Content-Type"`
+	RawBody     []byte `contentType:"application/merge-patch+json"`
+}
+
+type deleteInput struct {
+	ID      int64  `path:"id" minimum:"1"`
+	IfMatch string `header:"If-Match" doc:"The ETag of the record as read; required."`
+}
+
 // etag is the entity tag of a record version.
 func etag(version int64) string { return `"` + itoa(version) + `"` }
 

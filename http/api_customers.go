@@ -28,18 +28,6 @@ type customerListInput struct {
 	Offset   int    `query:"offset" minimum:"0" default:"0"`
 }
 
-// Page is a page of a list with the total number of matching items.
-type Page[T any] struct {
-	Items  []T `json:"items"`
-	Total  int `json:"total" doc:"Items matching the filters, over all pages."`
-	Limit  int `json:"limit"`
-	Offset int `json:"offset"`
-}
-
-type customerListOutput struct {
-	Body Page[*kam.Customer]
-}
-
 // CustomerCard is a customer with its units, contacts and completeness score.
 type CustomerCard struct {
 	*kam.Customer
@@ -47,10 +35,6 @@ type CustomerCard struct {
 	Contacts     []*kam.Contact   `json:"contacts"`
 	Completeness kam.Completeness `json:"completeness"`
 	AsOf         *time.Time       `json:"as_of,omitempty" doc:"Set when the card shows the file as it was at this moment."`
-}
-
-type customerIDInput struct {
-	ID int64 `path:"id" minimum:"1"`
 }
 
 type customerGetInput struct {
@@ -63,37 +47,10 @@ type customerCardOutput struct {
 	Body CustomerCard
 }
 
-type customerOutput struct {
-	ETag     string `header:"ETag"`
-	Location string `header:"Location"`
-	Body     *kam.Customer
-}
-
-type bodyInput struct {
-	ContentType string `header:"Content-Type"`
-	RawBody     []byte `contentType:"application/json"`
-}
-
-type customerPatchInput struct {
-	ID          int64  `path:"id" minimum:"1"`
-	IfMatch     string `header:"If-Match" doc:"The ETag of the customer as read; required."`
-	ContentType string `header:"Content-Type"`
-	RawBody     []byte `contentType:"application/merge-patch+json"`
-}
-
-type customerDeleteInput struct {
-	ID      int64  `path:"id" minimum:"1"`
-	IfMatch string `header:"If-Match" doc:"The ETag of the customer as read; required."`
-}
-
 type historyInput struct {
 	ID     int64 `path:"id" minimum:"1"`
 	Limit  int   `query:"limit" minimum:"1" maximum:"1000" default:"50"`
 	Offset int   `query:"offset" minimum:"0" default:"0"`
-}
-
-type historyOutput struct {
-	Body Page[*kam.Change]
 }
 
 func (s *Server) registerCustomerAPI(api huma.API) {
@@ -101,20 +58,20 @@ func (s *Server) registerCustomerAPI(api huma.API) {
 	huma.Register(api, huma.Operation{OperationID: "list-customers", Method: http.MethodGet, Path: apiPrefix + "/customers",
 		Summary: "List customers", Tags: tags,
 		Description: "The customers the caller may see, filtered, searched, sorted and paged, with the total."},
-		func(ctx context.Context, in *customerListInput) (*customerListOutput, error) {
+		func(ctx context.Context, in *customerListInput) (*listOutput[*kam.Customer], error) {
 			f := kam.CustomerFilter{Q: in.Q, OwnerID: in.OwnerID, Status: in.Status, Stage: in.Stage, Industry: in.Industry,
 				Province: in.Province, Tag: in.Tag, ParentID: in.ParentID, Sort: in.Sort, Limit: in.Limit, Offset: in.Offset}
 			items, total, err := s.Customers.FindCustomers(ctx, f)
 			if err != nil {
 				return nil, s.apiError(ctx, err)
 			}
-			return &customerListOutput{Body: Page[*kam.Customer]{Items: items, Total: total, Limit: in.Limit, Offset: in.Offset}}, nil
+			return &listOutput[*kam.Customer]{Body: Page[*kam.Customer]{Items: items, Total: total, Limit: in.Limit, Offset: in.Offset}}, nil
 		})
 
 	huma.Register(api, huma.Operation{OperationID: "create-customer", Method: http.MethodPost, Path: apiPrefix + "/customers",
 		Summary: "Create a customer", Tags: tags, DefaultStatus: http.StatusCreated, MaxBodyBytes: maxBodyBytes, SkipValidateBody: true,
 		Description: "Creates a customer file. `code` is generated when empty; `owner_id` defaults to the caller."},
-		func(ctx context.Context, in *bodyInput) (*customerOutput, error) {
+		func(ctx context.Context, in *bodyInput) (*recordOutput[*kam.Customer], error) {
 			var c kam.Customer
 			if err := decodeObject(in.ContentType, in.RawBody, &c, customerFields); err != nil {
 				return nil, err
@@ -122,7 +79,7 @@ func (s *Server) registerCustomerAPI(api huma.API) {
 			if err := s.Customers.CreateCustomer(ctx, &c); err != nil {
 				return nil, s.apiError(ctx, err)
 			}
-			return &customerOutput{ETag: etag(c.Version), Location: apiPrefix + "/customers/" + itoa(c.ID), Body: &c}, nil
+			return &recordOutput[*kam.Customer]{ETag: etag(c.Version), Location: apiPrefix + "/customers/" + itoa(c.ID), Body: &c}, nil
 		})
 
 	huma.Register(api, huma.Operation{OperationID: "get-customer", Method: http.MethodGet, Path: apiPrefix + "/customers/{id}",
@@ -148,7 +105,7 @@ func (s *Server) registerCustomerAPI(api huma.API) {
 	huma.Register(api, huma.Operation{OperationID: "update-customer", Method: http.MethodPatch, Path: apiPrefix + "/customers/{id}",
 		Summary: "Update a customer", Tags: tags, MaxBodyBytes: maxBodyBytes, SkipValidateBody: true,
 		Description: "A JSON merge patch of the customer's writable fields. Requires `If-Match`: 412 when someone changed the customer since, 428 without it."},
-		func(ctx context.Context, in *customerPatchInput) (*customerOutput, error) {
+		func(ctx context.Context, in *patchInput) (*recordOutput[*kam.Customer], error) {
 			version, err := parseIfMatch(in.IfMatch)
 			if err != nil {
 				return nil, err
@@ -164,13 +121,13 @@ func (s *Server) registerCustomerAPI(api huma.API) {
 			if err != nil {
 				return nil, s.apiError(ctx, err)
 			}
-			return &customerOutput{ETag: etag(c.Version), Body: c}, nil
+			return &recordOutput[*kam.Customer]{ETag: etag(c.Version), Body: c}, nil
 		})
 
 	huma.Register(api, huma.Operation{OperationID: "delete-customer", Method: http.MethodDelete, Path: apiPrefix + "/customers/{id}",
 		Summary: "Delete a customer", Tags: tags, DefaultStatus: http.StatusNoContent,
 		Description: "Deletes the file with its units and contacts (supervisors, directors, admins). Its history is kept. Requires `If-Match`."},
-		func(ctx context.Context, in *customerDeleteInput) (*struct{}, error) {
+		func(ctx context.Context, in *deleteInput) (*struct{}, error) {
 			version, err := parseIfMatch(in.IfMatch)
 			if err != nil {
 				return nil, err
@@ -184,11 +141,11 @@ func (s *Server) registerCustomerAPI(api huma.API) {
 	huma.Register(api, huma.Operation{OperationID: "customer-history", Method: http.MethodGet, Path: apiPrefix + "/customers/{id}/history",
 		Summary: "History of a customer file", Tags: tags,
 		Description: "Every create, update and delete of the customer, its units and contacts, newest first: who, when, each field's old and new value."},
-		func(ctx context.Context, in *historyInput) (*historyOutput, error) {
+		func(ctx context.Context, in *historyInput) (*listOutput[*kam.Change], error) {
 			items, total, err := s.Customers.History(ctx, in.ID, in.Limit, in.Offset)
 			if err != nil {
 				return nil, s.apiError(ctx, err)
 			}
-			return &historyOutput{Body: Page[*kam.Change]{Items: items, Total: total, Limit: in.Limit, Offset: in.Offset}}, nil
+			return &listOutput[*kam.Change]{Body: Page[*kam.Change]{Items: items, Total: total, Limit: in.Limit, Offset: in.Offset}}, nil
 		})
 }

@@ -14,36 +14,10 @@ var (
 	contactFields = writable(kam.Contact{Phones: []string{}, Birthday: &kam.Birthday{}}, "id", "customer_id", "version", "created_at", "updated_at")
 )
 
-type listOutput[T any] struct {
-	Body Page[T]
-}
-
-type recordOutput[T any] struct {
-	ETag     string `header:"ETag"`
-	Location string `header:"Location"`
-	Body     T
-}
-
-type idInput struct {
-	ID int64 `path:"id" minimum:"1"`
-}
-
 type createChildInput struct {
 	ID          int64  `path:"id" minimum:"1" doc:"The customer's id."`
 	ContentType string `header:"Content-Type"`
 	RawBody     []byte `contentType:"application/json"`
-}
-
-type patchInput struct {
-	ID          int64  `path:"id" minimum:"1"`
-	IfMatch     string `header:"If-Match" doc:"The ETag of the record as read; required."`
-	ContentType string `header:"Content-Type"`
-	RawBody     []byte `contentType:"application/merge-patch+json"`
-}
-
-type deleteInput struct {
-	ID      int64  `path:"id" minimum:"1"`
-	IfMatch string `header:"If-Match" doc:"The ETag of the record as read; required."`
 }
 
 // childAPI declares list, create, get, update and delete of a record that belongs to a customer

@@ -88,12 +88,6 @@ func (r *Renderer) Pages() []string {
 	return out
 }
 
-// Render writes a whole page (the layout around the page's "content"). It renders into a buffer
-// first, so a template error becomes an error page instead of half a page.
-func (r *Renderer) Render(w io.Writer, page string, data any) error {
-	return r.RenderBlock(w, page, "layout", data)
-}
-
 // RenderBlock writes one named template of a page, e.g. the result table of the customer list
 // that htmx swaps in.
 func (r *Renderer) RenderBlock(w io.Writer, page, block string, data any) error {

@@ -114,7 +114,7 @@ func TestRenderUnknownPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	var sb strings.Builder
-	if err := r.Render(&sb, "nope", nil); err == nil {
+	if err := r.RenderBlock(&sb, "nope", "layout", nil); err == nil {
 		t.Error("rendering an unknown page succeeded")
 	}
 }
