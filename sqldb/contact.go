@@ -121,6 +121,14 @@ func (s *CustomerService) CreateContact(ctx context.Context, c *kam.Contact) err
 	}
 	defer tx.Rollback()
 	c.ID = 0
+	if err := s.insertContact(tx, c); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// insertContact writes a new contact with its history.
+func (s *CustomerService) insertContact(tx *Tx, c *kam.Contact) error {
 	if err := tx.checkContact(c); err != nil {
 		return err
 	}
@@ -138,7 +146,7 @@ func (s *CustomerService) CreateContact(ctx context.Context, c *kam.Contact) err
 	if err := tx.recordChange(c.CustomerID, "contact", c.ID, "create", 1, diffFields(nil, c), nil); err != nil {
 		return err
 	}
-	return tx.Commit()
+	return nil
 }
 
 func cloneContact(c *kam.Contact) *kam.Contact {
@@ -183,35 +191,46 @@ func (s *CustomerService) UpdateContact(ctx context.Context, id, version int64, 
 		return nil, err
 	}
 	next.ID, next.CustomerID, next.Version, next.CreatedAt, next.UpdatedAt = cur.ID, cur.CustomerID, cur.Version, cur.CreatedAt, cur.UpdatedAt
-	if err := tx.checkContact(next); err != nil {
+	if err := s.updateContactTx(tx, cur, next); err != nil {
 		return nil, err
+	}
+	if next.Version == cur.Version {
+		return cur, nil
+	}
+	return next, tx.Commit()
+}
+
+// updateContactTx writes next over cur when they differ, with its history.
+func (s *CustomerService) updateContactTx(tx *Tx, cur, next *kam.Contact) error {
+	if err := tx.checkContact(next); err != nil {
+		return err
 	}
 	fields := diffFields(cur, next)
 	if len(fields) == 0 {
-		return cur, nil
+		return nil
 	}
 	res, err := tx.Exec(`UPDATE contacts SET unit_id = ?, name = ?, title = ?, purchase_role = ?, reports_to_id = ?, phones = ?,
 		email = ?, wechat = ?, birthday = ?, preferences = ?, relationship = ?, note = ?, version = version + 1, updated_at = ?
 		WHERE id = ? AND version = ?`,
 		idArg(next.UnitID), next.Name, next.Title, next.PurchaseRole, idArg(next.ReportsToID), mustJSON(next.Phones), next.Email,
-		next.WeChat, birthdayArg(next.Birthday), next.Preferences, next.Relationship, next.Note, s.db.timeArg(tx.now), id, version)
+		next.WeChat, birthdayArg(next.Birthday), next.Preferences, next.Relationship, next.Note, s.db.timeArg(tx.now), cur.ID, cur.Version)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
-		return nil, staleError(tx, "contact", cur.CustomerID, "contact", id, version, cur.Version+1)
+		return staleError(tx, "contact", cur.CustomerID, "contact", cur.ID, cur.Version, cur.Version+1)
 	}
 	next.Version++
 	next.UpdatedAt = tx.now
 	if next.Name != cur.Name {
 		if err := tx.reindexCustomer(cur.CustomerID); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	if err := tx.recordChange(cur.CustomerID, "contact", id, "update", next.Version, fields, nil); err != nil {
-		return nil, err
+	if err := tx.recordChange(cur.CustomerID, "contact", cur.ID, "update", next.Version, fields, nil); err != nil {
+		return err
 	}
-	return next, tx.Commit()
+	return nil
 }
 
 // DeleteContact removes a contact; the people reporting to them stay, reporting to nobody.

@@ -534,15 +534,30 @@ func (s *CustomerService) UpdateCustomer(ctx context.Context, id, version int64,
 	if next.Code == "" {
 		next.Code = cur.Code
 	}
-	if err := next.Validate(); err != nil {
+	if err := s.updateCustomerTx(tx, a, cur, next); err != nil {
 		return nil, err
+	}
+	if next.Version == cur.Version {
+		return cur, nil
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, uniqueConflict(err)
+	}
+	return next, nil
+}
+
+// updateCustomerTx writes next over cur (same id and version) when they differ, with its history;
+// next.Version moves on when it was written.
+func (s *CustomerService) updateCustomerTx(tx *Tx, a *kam.Actor, cur, next *kam.Customer) error {
+	if err := next.Validate(); err != nil {
+		return err
 	}
 	fields := diffFields(cur, next)
 	if len(fields) == 0 {
-		return cur, nil
+		return nil
 	}
 	if err := s.checkRefs(tx, a, next, cur); err != nil {
-		return nil, err
+		return err
 	}
 	res, err := tx.Exec(`UPDATE customers SET code = ?, name = ?, name_key = ?, short_name = ?, legal_name = ?, credit_code = ?,
 		industry = ?, nature = ?, channel_role = ?, province = ?, city = ?, address = ?, founded_on = ?, size = ?, status = ?,
@@ -551,30 +566,27 @@ func (s *CustomerService) UpdateCustomer(ctx context.Context, id, version int64,
 		next.Code, next.Name, nameKey(next.Name), next.ShortName, next.LegalName, next.CreditCode, next.Industry, next.Nature,
 		next.ChannelRole, next.Province, next.City, next.Address, next.FoundedOn, next.Size, next.Status, next.Stage,
 		next.OwnerID, idArg(next.ParentID), mustJSON(next.Tags), mustJSON(next.Team), mustJSON(next.CustomFields), next.Note,
-		s.db.timeArg(tx.now), id, version)
+		s.db.timeArg(tx.now), cur.ID, cur.Version)
 	if err != nil {
-		return nil, uniqueConflict(err)
+		return uniqueConflict(err)
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
-		return nil, staleError(tx, "customer", id, "customer", id, version, cur.Version+1)
+		return staleError(tx, "customer", cur.ID, "customer", cur.ID, cur.Version, cur.Version+1)
 	}
 	next.Version++
 	next.UpdatedAt = tx.now
 	if err := tx.writeTagsAndTeam(next, true); err != nil {
-		return nil, err
+		return err
 	}
 	if next.Name != cur.Name || next.ShortName != cur.ShortName || next.Code != cur.Code {
-		if err := tx.reindexCustomer(id); err != nil {
-			return nil, err
+		if err := tx.reindexCustomer(cur.ID); err != nil {
+			return err
 		}
 	}
-	if err := tx.recordChange(id, "customer", id, "update", next.Version, fields, nil); err != nil {
-		return nil, err
+	if err := tx.recordChange(cur.ID, "customer", cur.ID, "update", next.Version, fields, nil); err != nil {
+		return err
 	}
-	if err := tx.Commit(); err != nil {
-		return nil, uniqueConflict(err)
-	}
-	return next, nil
+	return nil
 }
 
 func cloneCustomer(c *kam.Customer) *kam.Customer {

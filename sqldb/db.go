@@ -315,6 +315,41 @@ type Tx struct {
 	tx  *sql.Tx
 	ctx context.Context
 	now time.Time
+	// stmts holds statements a bulk write runs many times; they close with the transaction.
+	stmts map[string]*sql.Stmt
+}
+
+// prepared returns a statement prepared once per transaction: bulk writes repeat the same
+// multi-row statements, and parsing them each time costs as much as running them on SQLite.
+func (tx *Tx) prepared(q string) (*sql.Stmt, error) {
+	if st := tx.stmts[q]; st != nil {
+		return st, nil
+	}
+	st, err := tx.tx.PrepareContext(tx.ctx, tx.db.rebind(q))
+	if err != nil {
+		return nil, err
+	}
+	if tx.stmts == nil {
+		tx.stmts = map[string]*sql.Stmt{}
+	}
+	tx.stmts[q] = st
+	return st, nil
+}
+
+func (tx *Tx) execPrepared(q string, args ...any) (sql.Result, error) {
+	st, err := tx.prepared(q)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(tx.ctx, args...)
+}
+
+func (tx *Tx) queryPrepared(q string, args ...any) (*sql.Rows, error) {
+	st, err := tx.prepared(q)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(tx.ctx, args...)
 }
 
 // Begin starts a write transaction.

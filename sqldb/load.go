@@ -142,26 +142,11 @@ func (tx *Tx) insertRows(table, columns string, rows [][]any) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	ncol := len(rows[0])
-	per := max(1, min(500, 30000/ncol))
-	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", ncol), ", ") + ")"
-	for start := 0; start < len(rows); start += per {
-		end := min(start+per, len(rows))
-		var b strings.Builder
-		b.WriteString("INSERT INTO " + table + " (" + columns + ") VALUES ")
-		args := make([]any, 0, (end-start)*ncol)
-		for i := start; i < end; i++ {
-			if i > start {
-				b.WriteString(", ")
-			}
-			b.WriteString(one)
-			args = append(args, rows[i]...)
-		}
-		if _, err := tx.Exec(b.String(), args...); err != nil {
-			return fmt.Errorf("insert into %s: %w", table, err)
-		}
+	cols := strings.Split(columns, ",")
+	for i := range cols {
+		cols[i] = strings.TrimSpace(cols[i])
 	}
-	return nil
+	return tx.insertMany(table, cols, rows, "", max(1, min(500, 30000/len(cols))))
 }
 
 // updateSearchBulk writes PostgreSQL search vectors for many customers at once.

@@ -1,0 +1,274 @@
+package kam
+
+import (
+	"context"
+	"time"
+)
+
+// The money side of the customer file (SPEC §C2): products, orders and their lines, returns,
+// invoices, payments and their allocation, cost-to-serve, the customer's own financial
+// statements and estimates of its total purchases. Amounts are Money in the document's currency;
+// rollups and analytics are in the ledger currency (LedgerCurrency), converted at the order's rate.
+
+// LedgerCurrency is the currency rollups, analytics and the card's totals are kept in.
+const LedgerCurrency = "CNY"
+
+// Category is a product category.
+type Category struct {
+	ID   int64  `json:"id"`
+	Code string `json:"code"`
+	Name string `json:"name"`
+}
+
+// Product is something we sell.
+type Product struct {
+	ID         int64     `json:"id"`
+	Code       string    `json:"code"`
+	Name       string    `json:"name"`
+	CategoryID *int64    `json:"category_id"`
+	Category   string    `json:"category"` // the category's name, read-only
+	UOM        string    `json:"uom"`      // unit of measure (件, 台, kg …)
+	ListPrice  Money     `json:"list_price"`
+	Active     bool      `json:"active"`
+	Version    int64     `json:"version"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
+}
+
+// Order kinds: a sale, or a return document pointing to the order it returns goods of.
+const (
+	OrderKindSale   = "order"
+	OrderKindReturn = "return"
+)
+
+// Order is a sales order or a return document with its lines.
+type Order struct {
+	ID           int64       `json:"id"`
+	OrderNo      string      `json:"order_no"`
+	Kind         string      `json:"kind"`
+	ReturnOfID   *int64      `json:"return_of_id"`
+	ReturnOfNo   string      `json:"return_of"` // read-only
+	OrderDate    string      `json:"order_date"`
+	CustomerID   int64       `json:"customer_id"`
+	CustomerCode string      `json:"customer_code"` // read-only
+	CustomerName string      `json:"customer_name"` // read-only
+	UnitID       *int64      `json:"unit_id"`
+	RepID        *int64      `json:"rep_id"`
+	RepEmail     string      `json:"rep"` // read-only
+	Currency     string      `json:"currency"`
+	FXRate       Rate        `json:"fx_rate"`
+	Note         string      `json:"note"`
+	Amount       Money       `json:"amount"` // sum of the lines, read-only
+	Cost         Money       `json:"cost"`   // read-only
+	LineCount    int         `json:"line_count"`
+	Lines        []OrderLine `json:"lines,omitempty"`
+	Version      int64       `json:"version"`
+	CreatedAt    time.Time   `json:"created_at"`
+	UpdatedAt    time.Time   `json:"updated_at"`
+}
+
+// OrderLine is one line of an order. A return's lines have negative quantities and amounts.
+type OrderLine struct {
+	LineNo      int      `json:"line_no"`
+	ProductID   int64    `json:"product_id"`
+	ProductCode string   `json:"product_code"` // read-only
+	ProductName string   `json:"product_name"` // read-only
+	Quantity    Quantity `json:"quantity"`
+	UnitPrice   Money    `json:"unit_price"`
+	Discount    Money    `json:"discount"`
+	Amount      Money    `json:"amount"`
+	Cost        Money    `json:"cost"`
+}
+
+// Profit is the line's gross profit.
+func (l OrderLine) Profit() Money { return l.Amount - l.Cost }
+
+// Invoice is a bill to a customer with a due date.
+type Invoice struct {
+	ID           int64     `json:"id"`
+	InvoiceNo    string    `json:"invoice_no"`
+	CustomerID   int64     `json:"customer_id"`
+	CustomerCode string    `json:"customer_code"`
+	CustomerName string    `json:"customer_name"`
+	OrderID      *int64    `json:"order_id"`
+	OrderNo      string    `json:"order_no"`
+	InvoiceDate  string    `json:"invoice_date"`
+	DueDate      string    `json:"due_date"`
+	Amount       Money     `json:"amount"`
+	Currency     string    `json:"currency"`
+	Paid         Money     `json:"paid"` // allocated payments, read-only
+	Note         string    `json:"note"`
+	Version      int64     `json:"version"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
+}
+
+// Open is what is still owed on the invoice.
+func (i *Invoice) Open() Money { return i.Amount - i.Paid }
+
+// Overdue reports whether the invoice is open after its due date; today is a business date.
+func (i *Invoice) Overdue(today string) bool { return i.Open() > 0 && i.DueDate < today }
+
+// Payment is money received from a customer, allocated to its invoices.
+type Payment struct {
+	ID           int64        `json:"id"`
+	Reference    string       `json:"reference"`
+	CustomerID   int64        `json:"customer_id"`
+	CustomerCode string       `json:"customer_code"`
+	CustomerName string       `json:"customer_name"`
+	PaymentDate  string       `json:"payment_date"`
+	Amount       Money        `json:"amount"`
+	Currency     string       `json:"currency"`
+	Method       string       `json:"method"`
+	InvoiceNo    string       `json:"invoice_no"` // the invoice the payer named, if any
+	Note         string       `json:"note"`
+	Allocations  []Allocation `json:"allocations"`
+	Unallocated  Money        `json:"unallocated"`
+	Version      int64        `json:"version"`
+	CreatedAt    time.Time    `json:"created_at"`
+	UpdatedAt    time.Time    `json:"updated_at"`
+}
+
+// Allocation is the part of a payment that settles one invoice.
+type Allocation struct {
+	InvoiceID int64  `json:"invoice_id"`
+	InvoiceNo string `json:"invoice_no"`
+	Amount    Money  `json:"amount"`
+}
+
+// ExpenseCode is an entry of the cost-to-serve catalogue.
+type ExpenseCode struct {
+	Code   string `json:"code"`
+	NameZH string `json:"name_zh"`
+	NameEN string `json:"name_en"`
+}
+
+// Cost is one cost-to-serve entry: what serving a customer cost us beyond the goods.
+type Cost struct {
+	ID           int64     `json:"id"`
+	Reference    string    `json:"reference"`
+	CustomerID   int64     `json:"customer_id"`
+	CustomerCode string    `json:"customer_code"`
+	CustomerName string    `json:"customer_name"`
+	EntryDate    string    `json:"entry_date"`
+	ExpenseCode  string    `json:"expense_code"`
+	Amount       Money     `json:"amount"`
+	Note         string    `json:"note"`
+	Version      int64     `json:"version"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
+}
+
+// Financials is a customer's own financial statement for a period (YYYY, YYYY-Qn or YYYY-MM),
+// for credit and health analysis.
+type Financials struct {
+	ID                 int64     `json:"id"`
+	CustomerID         int64     `json:"customer_id"`
+	CustomerCode       string    `json:"customer_code"`
+	Period             string    `json:"period"`
+	CurrentAssets      Money     `json:"current_assets"`
+	CurrentLiabilities Money     `json:"current_liabilities"`
+	Revenue            Money     `json:"revenue"`
+	NetProfit          Money     `json:"net_profit"`
+	TotalAssets        Money     `json:"total_assets"`
+	Inventory          Money     `json:"inventory"`
+	Receivables        Money     `json:"receivables"`
+	CostOfSales        Money     `json:"cost_of_sales"`
+	Version            int64     `json:"version"`
+	UpdatedAt          time.Time `json:"updated_at"`
+}
+
+// WalletEstimate is our estimate of a customer's total purchases of a product category in a
+// year, from every supplier: the base of share of wallet.
+type WalletEstimate struct {
+	CustomerID   int64  `json:"customer_id"`
+	CustomerCode string `json:"customer_code"`
+	CategoryID   int64  `json:"category_id"`
+	Category     string `json:"category"`
+	Year         int    `json:"year"`
+	Amount       Money  `json:"amount"`
+}
+
+// SalesFigures are the sums of a rollup row, in the ledger currency.
+type SalesFigures struct {
+	NetRevenue Money    `json:"net_revenue"` // sales minus returns
+	Returns    Money    `json:"returns"`     // returned amount, as a positive number
+	Cost       Money    `json:"cost"`
+	Profit     Money    `json:"gross_profit"`
+	Orders     int64    `json:"orders"`
+	Lines      int64    `json:"lines"`
+	Quantity   Quantity `json:"quantity"`
+}
+
+// SalesMonth is the rollup of one customer × month (CategoryID 0), or of one customer ×
+// product category × month.
+type SalesMonth struct {
+	CustomerID int64  `json:"customer_id"`
+	CategoryID int64  `json:"category_id,omitempty"`
+	Month      string `json:"month"` // YYYY-MM
+	SalesFigures
+}
+
+// CostMonth is the cost-to-serve rollup of one customer × month × expense code.
+type CostMonth struct {
+	CustomerID  int64  `json:"customer_id"`
+	Month       string `json:"month"`
+	ExpenseCode string `json:"expense_code"`
+	Amount      Money  `json:"amount"`
+	Entries     int64  `json:"entries"`
+}
+
+// LedgerFilter selects documents in a list or an export. Every list is limited to the
+// customers the actor may see.
+type LedgerFilter struct {
+	CustomerID int64
+	Q          string // document number or customer code/name prefix
+	From, To   string // business dates, inclusive
+	Status     string // invoices: open, overdue, paid
+	Sort       string
+	Desc       bool
+	Limit      int
+	Offset     int
+	Today      string // business date for "overdue"; set by the caller
+}
+
+// LedgerService reads and writes the money side of customer files.
+type LedgerService interface {
+	FindOrders(ctx context.Context, f LedgerFilter) ([]*Order, int, error)
+	FindOrder(ctx context.Context, id int64) (*Order, error)
+	DeleteOrder(ctx context.Context, id, version int64) error
+	FindInvoices(ctx context.Context, f LedgerFilter) ([]*Invoice, int, error)
+	FindPayments(ctx context.Context, f LedgerFilter) ([]*Payment, int, error)
+	FindCosts(ctx context.Context, f LedgerFilter) ([]*Cost, int, error)
+	FindProducts(ctx context.Context, f LedgerFilter) ([]*Product, int, error)
+	Categories(ctx context.Context) ([]*Category, error)
+	ExpenseCodes(ctx context.Context) ([]*ExpenseCode, error)
+	// SalesByMonth returns a customer's monthly rollups between two months (YYYY-MM, inclusive).
+	SalesByMonth(ctx context.Context, customerID int64, from, to string) ([]SalesMonth, error)
+}
+
+// CanImport says whether a may import a kind of record. Files of customers and contacts are the
+// selling roles' work; money documents are finance's; managers may do both.
+func CanImport(a *Actor, kind string) bool {
+	if a == nil {
+		return false
+	}
+	switch a.Role {
+	case RoleAdmin, RoleDirector:
+		return true
+	case RoleFinance:
+		return kind != "customers" && kind != "contacts"
+	case RoleSupervisor, RoleKAM:
+		return kind == "customers" || kind == "contacts"
+	}
+	return false
+}
+
+// CanViewLedger says whether a may see the money side of the files in their scope. Service staff
+// look after customers but do not see prices, margins and receivables.
+func CanViewLedger(a *Actor) bool { return a != nil && a.Role != RoleService }
+
+// CanDeleteOrder: correcting booked documents is for finance and managers.
+func CanDeleteOrder(a *Actor) bool {
+	return a != nil && (a.Role == RoleAdmin || a.Role == RoleDirector || a.Role == RoleFinance)
+}

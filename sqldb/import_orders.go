@@ -1,0 +1,400 @@
+package sqldb
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	"kam"
+)
+
+// orderAcc is an order an import has touched: its stored header, the header its first row in the
+// file gave, and which line numbers the file has used (to catch duplicates).
+type orderAcc struct {
+	no       string
+	id       int64
+	isNew    bool
+	firstRow int
+	version  int64
+	head     orderHead
+	currency string
+	rep      int64
+	unit     int64
+	returnOf int64
+	note     string
+	tally    orderTally
+	filePos  int
+	seen     []seenLine
+	headDone bool // the file's header has been compared with (and written over) the stored one
+}
+
+type seenLine struct{ lineNo, row int }
+
+// storedLine is a line as stored, with its product's category.
+type storedLine struct {
+	productID                         int64
+	category                          int64
+	quantity                          kam.Quantity
+	unitPrice, discount, amount, cost kam.Money
+}
+
+func (l storedLine) figures() lineFigures {
+	return lineFigures{category: l.category, quantity: l.quantity, amount: l.amount, cost: l.cost}
+}
+
+// lineJSON is a line as history shows it.
+func (l storedLine) lineJSON() json.RawMessage {
+	b, _ := json.Marshal(map[string]any{"product_id": l.productID, "quantity": l.quantity, "unit_price": l.unitPrice,
+		"discount": l.discount, "amount": l.amount, "cost": l.cost})
+	return b
+}
+
+// OrderLines imports a batch of order lines.
+func (is *importSession) OrderLines(rows []kam.OrderLineRow) ([]kam.RowResult, error) {
+	res := make([]kam.RowResult, len(rows))
+	var pcodes, onos []string
+	for _, r := range rows {
+		pcodes = append(pcodes, r.ProductCode)
+		if _, ok := is.orders[r.OrderNo]; !ok {
+			onos = append(onos, r.OrderNo)
+		}
+		if r.ReturnOf != "" {
+			if _, ok := is.orders[r.ReturnOf]; !ok {
+				onos = append(onos, r.ReturnOf)
+			}
+		}
+	}
+	reqs := make([]customerReq, 0, len(rows))
+	for _, r := range rows {
+		owner, _ := is.user(r.Rep)
+		reqs = append(reqs, customerReq{code: r.CustomerCode, name: r.CustomerName, owner: owner, codeField: "customer_code", nameField: "customer_name"})
+	}
+	if err := is.ensureCustomers(reqs); err != nil {
+		return nil, err
+	}
+	if err := is.resolveProducts(pcodes); err != nil {
+		return nil, err
+	}
+	if err := is.loadOrders(onos); err != nil {
+		return nil, err
+	}
+	// The stored lines of the existing orders of this batch, as they are now in the transaction.
+	var existing []int64
+	for _, r := range rows {
+		if o := is.orders[r.OrderNo]; o != nil && !o.isNew {
+			existing = append(existing, o.id)
+		}
+	}
+	stored, err := is.loadLines(existing)
+	if err != nil {
+		return nil, err
+	}
+	type newLine struct {
+		o   *orderAcc
+		no  int
+		l   storedLine
+		row int
+	}
+	var newOrders []*orderAcc
+	var newLines []newLine
+	changed := map[*orderAcc][]kam.FieldChange{}
+	for i := range rows {
+		r := &rows[i]
+		rep, ok := is.user(r.Rep)
+		if !ok {
+			res[i] = kam.Reject("rep", r.Rep, "unknown user")
+			continue
+		}
+		cust, rej := is.customer(r.CustomerCode, "customer_code")
+		if rej != nil {
+			res[i] = *rej
+			continue
+		}
+		prod, rej, err := is.product(r.ProductCode, r.ProductName, r.Category, "product_code")
+		if err != nil {
+			return nil, err
+		}
+		if rej != nil {
+			res[i] = *rej
+			continue
+		}
+		unit, ok, err := is.unit(cust, r.Unit)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			res[i] = kam.Reject("unit", r.Unit, "the customer has no unit of this name")
+			continue
+		}
+		var returnOf int64
+		if r.ReturnOf != "" {
+			ro := is.orders[r.ReturnOf]
+			if ro == nil {
+				res[i] = kam.Reject("return_of", r.ReturnOf, "unknown order number")
+				continue
+			}
+			if ro.head.customer != cust {
+				res[i] = kam.Reject("return_of", r.ReturnOf, "that order is another customer's")
+				continue
+			}
+			returnOf = ro.id
+		}
+		if msg := checkDocText(r.OrderNo, 64); msg != "" {
+			res[i] = kam.Reject("order_no", r.OrderNo, msg)
+			continue
+		}
+		kind := kam.OrderKindSale
+		if returnOf != 0 {
+			kind = kam.OrderKindReturn
+		}
+		head := orderHead{customer: cust, date: r.OrderDate, kind: kind, fx: r.FXRate}
+		o := is.orders[r.OrderNo]
+		if o == nil {
+			o = &orderAcc{no: r.OrderNo, isNew: true, firstRow: r.Row, head: head, currency: r.Currency, rep: rep, unit: unit,
+				returnOf: returnOf, note: r.Note, version: 1, headDone: true}
+			o.tally.head = head
+			if o.id, err = is.takeID("orders"); err != nil {
+				return nil, err
+			}
+			is.orders[r.OrderNo] = o
+			newOrders = append(newOrders, o)
+		}
+		if !o.headDone {
+			// The first row of a stored order in this file: its header wins over the stored one.
+			o.headDone = true
+			o.firstRow = r.Row
+			fields := is.headChanges(o, head, r.Currency, rep, unit, returnOf, r.Note)
+			if len(fields) > 0 {
+				if err := is.moveOrder(o, stored[o.id], head); err != nil {
+					return nil, err
+				}
+				o.currency, o.rep, o.unit, o.returnOf, o.note = r.Currency, rep, unit, returnOf, r.Note
+				changed[o] = append(changed[o], fields...)
+			}
+		} else if f, v := headMismatch(o, head, r.Currency, rep, unit, returnOf); f != "" {
+			res[i] = kam.Reject(f, v, fmt.Sprintf("differs from row %d of the same order", o.firstRow))
+			continue
+		}
+		o.filePos++
+		lineNo := r.LineNo
+		if lineNo == 0 {
+			lineNo = o.filePos
+		}
+		if dup := o.seenRow(lineNo); dup != 0 {
+			res[i] = kam.Reject("line_no", strconv.Itoa(lineNo), fmt.Sprintf("duplicate: order %s line %d is also on row %d", r.OrderNo, lineNo, dup))
+			continue
+		}
+		o.seen = append(o.seen, seenLine{lineNo, r.Row})
+		line := storedLine{productID: prod.id, category: prod.category, quantity: r.Quantity, unitPrice: r.UnitPrice,
+			discount: r.Discount, amount: r.Amount, cost: r.Cost}
+		if err := is.delta.line(&o.tally, line.figures(), 1); err != nil {
+			res[i] = kam.Reject("amount", r.Amount.String(), err.Error())
+			continue
+		}
+		old, had := stored[o.id][lineNo]
+		switch {
+		case o.isNew || !had:
+			newLines = append(newLines, newLine{o, lineNo, line, r.Row})
+			res[i] = kam.RowResult{Outcome: kam.Created}
+		case old == line:
+			if err := is.delta.line(&o.tally, old.figures(), -1); err != nil {
+				return nil, err
+			}
+			res[i] = kam.RowResult{Outcome: kam.Unchanged}
+		default:
+			if err := is.delta.line(&o.tally, old.figures(), -1); err != nil {
+				return nil, err
+			}
+			_, err := is.tx.execPrepared(`UPDATE order_lines SET product_id = ?, quantity = ?, unit_price = ?, discount = ?, amount = ?, cost = ?
+				WHERE order_id = ? AND line_no = ?`, line.productID, line.quantity, line.unitPrice, line.discount, line.amount, line.cost, o.id, lineNo)
+			if err != nil {
+				return nil, err
+			}
+			changed[o] = append(changed[o], kam.FieldChange{Field: fmt.Sprintf("lines[%d]", lineNo), Old: old.lineJSON(), New: line.lineJSON()})
+			res[i] = kam.RowResult{Outcome: kam.Updated}
+		}
+		if len(changed[o]) > 0 && res[i].Outcome == kam.Unchanged {
+			res[i].Outcome = kam.Updated
+		}
+	}
+	if err := is.insertOrders(newOrders); err != nil {
+		return nil, err
+	}
+	lineRows := make([][]any, 0, len(newLines))
+	for _, nl := range newLines {
+		lineRows = append(lineRows, []any{nl.o.id, nl.no, nl.l.productID, nl.l.quantity, nl.l.unitPrice, nl.l.discount, nl.l.amount, nl.l.cost})
+	}
+	if err := is.tx.insertMany("order_lines", []string{"order_id", "line_no", "product_id", "quantity", "unit_price", "discount", "amount", "cost"},
+		lineRows, "", 500); err != nil {
+		return nil, err
+	}
+	for o, fields := range changed {
+		o.version++
+		if _, err := is.tx.Exec(`UPDATE orders SET order_date = ?, customer_id = ?, kind = ?, return_of = ?, unit_id = ?, rep_id = ?, currency = ?,
+			fx_rate = ?, note = ?, version = ?, updated_at = ? WHERE id = ?`, o.head.date, o.head.customer, o.head.kind, nullIfZero(o.returnOf),
+			nullIfZero(o.unit), nullIfZero(o.rep),
+			o.currency, o.head.fx, o.note, o.version, is.tx.db.timeArg(is.tx.now), o.id); err != nil {
+			return nil, err
+		}
+		if err := is.tx.recordChange(o.head.customer, "order", o.id, "update", o.version, fields, nil); err != nil {
+			return nil, err
+		}
+	}
+	return res, is.maybeFlush()
+}
+
+func (o *orderAcc) seenRow(lineNo int) int {
+	for _, s := range o.seen {
+		if s.lineNo == lineNo {
+			return s.row
+		}
+	}
+	return 0
+}
+
+// headMismatch names the first header field of a row that differs from its order's first row.
+func headMismatch(o *orderAcc, h orderHead, currency string, rep, unit, returnOf int64) (string, string) {
+	switch {
+	case h.date != o.head.date:
+		return "order_date", h.date
+	case h.customer != o.head.customer:
+		return "customer_code", ""
+	case currency != o.currency:
+		return "currency", currency
+	case h.fx != o.head.fx:
+		return "fx_rate", h.fx.String()
+	case rep != o.rep:
+		return "rep", ""
+	case unit != o.unit:
+		return "unit", ""
+	case returnOf != o.returnOf:
+		return "return_of", ""
+	}
+	return "", ""
+}
+
+// headChanges lists how a file's header differs from the stored order.
+func (is *importSession) headChanges(o *orderAcc, h orderHead, currency string, rep, unit, returnOf int64, note string) []kam.FieldChange {
+	var out []kam.FieldChange
+	add := func(field string, old, new any) {
+		ob, _ := json.Marshal(old)
+		nb, _ := json.Marshal(new)
+		if string(ob) != string(nb) {
+			out = append(out, kam.FieldChange{Field: field, Old: json.RawMessage(ob), New: json.RawMessage(nb)})
+		}
+	}
+	add("order_date", o.head.date, h.date)
+	add("customer_id", o.head.customer, h.customer)
+	add("kind", o.head.kind, h.kind)
+	add("currency", o.currency, currency)
+	add("fx_rate", o.head.fx, h.fx)
+	add("rep_id", o.rep, rep)
+	add("unit_id", o.unit, unit)
+	add("return_of", o.returnOf, returnOf)
+	add("note", o.note, note)
+	return out
+}
+
+// moveOrder moves a stored order's lines to a new header in the rollups.
+func (is *importSession) moveOrder(o *orderAcc, lines map[int]storedLine, h orderHead) error {
+	for _, l := range lines {
+		if err := is.delta.line(&o.tally, l.figures(), -1); err != nil {
+			return err
+		}
+	}
+	o.head, o.tally.head = h, h
+	for _, l := range lines {
+		if err := is.delta.line(&o.tally, l.figures(), 1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// loadOrders reads the stored orders with the given numbers into the session.
+func (is *importSession) loadOrders(nos []string) error {
+	var loaded []*orderAcc
+	err := inChunks(nos, func(part []string) error {
+		rows, err := is.tx.Query(`SELECT id, order_no, kind, COALESCE(return_of, 0), order_date, customer_id, COALESCE(unit_id, 0), COALESCE(rep_id, 0),
+			currency, fx_rate, note, version FROM orders WHERE order_no IN (`+placeholders(len(part))+")", anySlice(part)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			o := &orderAcc{}
+			if err := rows.Scan(&o.id, &o.no, &o.head.kind, &o.returnOf, &o.head.date, &o.head.customer, &o.unit, &o.rep,
+				&o.currency, &o.head.fx, &o.note, &o.version); err != nil {
+				return err
+			}
+			o.tally.head = o.head
+			is.orders[o.no] = o
+			loaded = append(loaded, o)
+		}
+		return rows.Err()
+	})
+	if err != nil || len(loaded) == 0 {
+		return err
+	}
+	// The tallies of stored orders start from their stored lines.
+	ids := make([]int64, len(loaded))
+	byID := map[int64]*orderAcc{}
+	for i, o := range loaded {
+		ids[i] = o.id
+		byID[o.id] = o
+	}
+	lines, err := is.loadLines(ids)
+	if err != nil {
+		return err
+	}
+	for id, ls := range lines {
+		o := byID[id]
+		for _, l := range ls {
+			o.tally.lines++
+			o.tally.cats[o.tally.catIndex(l.category)].lines++
+		}
+	}
+	return nil
+}
+
+// loadLines reads the stored lines of orders, by order id and line number.
+func (is *importSession) loadLines(ids []int64) (map[int64]map[int]storedLine, error) {
+	out := map[int64]map[int]storedLine{}
+	err := inChunks(ids, func(part []int64) error {
+		rows, err := is.tx.Query(`SELECT l.order_id, l.line_no, l.product_id, COALESCE(p.category_id, 0), l.quantity, l.unit_price, l.discount, l.amount, l.cost
+			FROM order_lines l JOIN products p ON p.id = l.product_id WHERE l.order_id IN (`+placeholders(len(part))+")", anySlice(part)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var no int
+			var l storedLine
+			if err := rows.Scan(&id, &no, &l.productID, &l.category, &l.quantity, &l.unitPrice, &l.discount, &l.amount, &l.cost); err != nil {
+				return err
+			}
+			if out[id] == nil {
+				out[id] = map[int]storedLine{}
+			}
+			out[id][no] = l
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// insertOrders writes new orders with ids allocated for them.
+func (is *importSession) insertOrders(orders []*orderAcc) error {
+	if len(orders) == 0 {
+		return nil
+	}
+	now := is.tx.db.timeArg(is.tx.now)
+	rows := make([][]any, len(orders))
+	for i, o := range orders {
+		rows[i] = []any{o.id, o.no, o.head.kind, nullIfZero(o.returnOf), o.head.date, o.head.customer, nullIfZero(o.unit), nullIfZero(o.rep),
+			o.currency, o.head.fx, o.note, is.importID, now, now}
+	}
+	return is.tx.insertMany("orders", []string{"id", "order_no", "kind", "return_of", "order_date", "customer_id", "unit_id", "rep_id", "currency",
+		"fx_rate", "note", "import_id", "created_at", "updated_at"}, rows, "", 200)
+}

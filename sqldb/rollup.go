@@ -1,0 +1,310 @@
+package sqldb
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"kam"
+)
+
+// Rollups (sales per customer × month, per customer × category × month, cost-to-serve per
+// customer × month × expense code) are kept current by the write path in the same transaction:
+// every write of lines turns into deltas, summed in memory and added to the stored rows before
+// commit (and whenever the deltas grow large). Sums are additive per line. The order counts are
+// not (an order counts once per key however many lines it has there), so each order being
+// written carries how many of its lines fall in each category; a count moves only when that
+// number moves between zero and non-zero.
+
+type monthKey struct {
+	customer int64
+	month    string
+}
+
+type categoryKey struct {
+	customer int64
+	category int64
+	month    string
+}
+
+type costKey struct {
+	customer int64
+	month    string
+	code     string
+}
+
+// salesAgg are the additive figures of a rollup row; profit is net − cost.
+type salesAgg struct {
+	net, returns, cost, orders, lines, quantity int64
+}
+
+func (a *salesAgg) zero() bool { return *a == salesAgg{} }
+
+type costAgg struct{ amount, entries int64 }
+
+// rollupDelta collects changes to the rollups of one transaction.
+type rollupDelta struct {
+	months     map[monthKey]*salesAgg
+	categories map[categoryKey]*salesAgg
+	costs      map[costKey]*costAgg
+}
+
+func newRollupDelta() *rollupDelta {
+	return &rollupDelta{
+		months:     map[monthKey]*salesAgg{},
+		categories: map[categoryKey]*salesAgg{},
+		costs:      map[costKey]*costAgg{},
+	}
+}
+
+func (d *rollupDelta) size() int { return len(d.months) + len(d.categories) + len(d.costs) }
+
+func (d *rollupDelta) month(k monthKey) *salesAgg {
+	a := d.months[k]
+	if a == nil {
+		a = &salesAgg{}
+		d.months[k] = a
+	}
+	return a
+}
+
+func (d *rollupDelta) category(k categoryKey) *salesAgg {
+	a := d.categories[k]
+	if a == nil {
+		a = &salesAgg{}
+		d.categories[k] = a
+	}
+	return a
+}
+
+// orderHead is what of an order decides where its lines are rolled up.
+type orderHead struct {
+	customer int64
+	date     string // YYYY-MM-DD
+	kind     string
+	fx       kam.Rate
+}
+
+func (h orderHead) month() string { return h.date[:7] }
+
+// lineFigures is what of a line goes into the rollups.
+type lineFigures struct {
+	category int64
+	quantity kam.Quantity
+	amount   kam.Money
+	cost     kam.Money
+}
+
+// orderTally tracks an order's lines per category while it is being written.
+type orderTally struct {
+	head  orderHead
+	lines int
+	cats  []catCount // few per order: a slice beats a map
+}
+
+type catCount struct {
+	category int64
+	lines    int
+}
+
+func (t *orderTally) catIndex(c int64) int {
+	for i := range t.cats {
+		if t.cats[i].category == c {
+			return i
+		}
+	}
+	t.cats = append(t.cats, catCount{category: c})
+	return len(t.cats) - 1
+}
+
+// ledgerAmounts converts a line's amount and cost to the ledger currency.
+func ledgerAmounts(h orderHead, l lineFigures) (amount, cost int64, err error) {
+	a, err := l.amount.Convert(h.fx)
+	if err != nil {
+		return 0, 0, err
+	}
+	c, err := l.cost.Convert(h.fx)
+	if err != nil {
+		return 0, 0, err
+	}
+	return int64(a), int64(c), nil
+}
+
+// addLine records a line added to the order (sign +1) or removed from it (sign −1).
+func (d *rollupDelta) line(t *orderTally, l lineFigures, sign int64) error {
+	amount, cost, err := ledgerAmounts(t.head, l)
+	if err != nil {
+		return err
+	}
+	var returns int64
+	if amount < 0 {
+		returns = -amount
+	}
+	mk := monthKey{t.head.customer, t.head.month()}
+	ck := categoryKey{t.head.customer, l.category, t.head.month()}
+	for _, a := range []*salesAgg{d.month(mk), d.category(ck)} {
+		a.net += sign * amount
+		a.returns += sign * returns
+		a.cost += sign * cost
+		a.lines += sign
+		a.quantity += sign * int64(l.quantity)
+	}
+	counted := t.head.kind == kam.OrderKindSale
+	i := t.catIndex(l.category)
+	before, beforeCat := t.lines, t.cats[i].lines
+	t.lines += int(sign)
+	t.cats[i].lines += int(sign)
+	if counted {
+		d.month(mk).orders += orderStep(before, t.lines)
+		d.category(ck).orders += orderStep(beforeCat, t.cats[i].lines)
+	}
+	return nil
+}
+
+// orderStep is +1 when a count of lines becomes non-zero, −1 when it drops to zero.
+func orderStep(before, after int) int64 {
+	switch {
+	case before == 0 && after > 0:
+		return 1
+	case before > 0 && after == 0:
+		return -1
+	}
+	return 0
+}
+
+// cost records a cost-to-serve entry added (+1) or removed (−1).
+func (d *rollupDelta) cost(customer int64, date, code string, amount kam.Money, sign int64) {
+	k := costKey{customer, date[:7], code}
+	a := d.costs[k]
+	if a == nil {
+		a = &costAgg{}
+		d.costs[k] = a
+	}
+	a.amount += sign * int64(amount)
+	a.entries += sign
+}
+
+// flushRows is how many rollup rows one statement adds.
+const flushRows = 200
+
+// flush adds the deltas to the stored rollups and empties them.
+func (tx *Tx) flushRollups(d *rollupDelta) error {
+	salesCols := []string{"net_revenue", "returns", "cost", "gross_profit", "orders", "lines", "quantity"}
+	addSales := func(a *salesAgg) []any {
+		return []any{a.net, a.returns, a.cost, a.net - a.cost, a.orders, a.lines, a.quantity}
+	}
+	var rows [][]any
+	keys := make([]monthKey, 0, len(d.months))
+	for k, a := range d.months {
+		if !a.zero() {
+			keys = append(keys, k)
+		}
+	}
+	// A fixed order keeps concurrent writers from deadlocking on PostgreSQL.
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].customer != keys[j].customer {
+			return keys[i].customer < keys[j].customer
+		}
+		return keys[i].month < keys[j].month
+	})
+	for _, k := range keys {
+		rows = append(rows, append([]any{k.customer, k.month}, addSales(d.months[k])...))
+	}
+	if err := tx.upsertAdd("sales_monthly", []string{"customer_id", "month"}, salesCols, rows); err != nil {
+		return err
+	}
+	ckeys := make([]categoryKey, 0, len(d.categories))
+	for k, a := range d.categories {
+		if !a.zero() {
+			ckeys = append(ckeys, k)
+		}
+	}
+	sort.Slice(ckeys, func(i, j int) bool {
+		a, b := ckeys[i], ckeys[j]
+		if a.customer != b.customer {
+			return a.customer < b.customer
+		}
+		if a.category != b.category {
+			return a.category < b.category
+		}
+		return a.month < b.month
+	})
+	rows = rows[:0]
+	for _, k := range ckeys {
+		rows = append(rows, append([]any{k.customer, k.category, k.month}, addSales(d.categories[k])...))
+	}
+	if err := tx.upsertAdd("sales_category_monthly", []string{"customer_id", "category_id", "month"}, salesCols, rows); err != nil {
+		return err
+	}
+	xkeys := make([]costKey, 0, len(d.costs))
+	for k, a := range d.costs {
+		if *a != (costAgg{}) {
+			xkeys = append(xkeys, k)
+		}
+	}
+	sort.Slice(xkeys, func(i, j int) bool {
+		a, b := xkeys[i], xkeys[j]
+		if a.customer != b.customer {
+			return a.customer < b.customer
+		}
+		if a.month != b.month {
+			return a.month < b.month
+		}
+		return a.code < b.code
+	})
+	rows = rows[:0]
+	for _, k := range xkeys {
+		a := d.costs[k]
+		rows = append(rows, []any{k.customer, k.month, k.code, a.amount, a.entries})
+	}
+	if err := tx.upsertAdd("cost_monthly", []string{"customer_id", "month", "expense_code"}, []string{"amount", "entries"}, rows); err != nil {
+		return err
+	}
+	*d = *newRollupDelta()
+	return nil
+}
+
+// upsertAdd inserts rows (key columns, then value columns), adding the values to an existing row.
+func (tx *Tx) upsertAdd(table string, keys, values []string, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	cols := append(append([]string{}, keys...), values...)
+	sets := make([]string, len(values))
+	for i, v := range values {
+		sets[i] = fmt.Sprintf("%s = %s.%s + excluded.%s", v, table, v, v)
+	}
+	suffix := " ON CONFLICT (" + strings.Join(keys, ", ") + ") DO UPDATE SET " + strings.Join(sets, ", ")
+	return tx.insertMany(table, cols, rows, suffix, flushRows)
+}
+
+// insertMany inserts rows in multi-row statements of at most per rows; statements of a full
+// batch are prepared once per transaction.
+func (tx *Tx) insertMany(table string, cols []string, rows [][]any, suffix string, per int) error {
+	for len(rows) > 0 {
+		n := min(per, len(rows))
+		q := insertSQL(table, cols, n) + suffix
+		args := make([]any, 0, n*len(cols))
+		for _, r := range rows[:n] {
+			args = append(args, r...)
+		}
+		if _, err := tx.execPrepared(q, args...); err != nil {
+			return fmt.Errorf("insert into %s: %w", table, err)
+		}
+		rows = rows[n:]
+	}
+	return nil
+}
+
+func insertSQL(table string, cols []string, n int) string {
+	var b strings.Builder
+	b.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(row)
+	}
+	return b.String()
+}
