@@ -272,3 +272,11 @@ func CanViewLedger(a *Actor) bool { return a != nil && a.Role != RoleService }
 func CanDeleteOrder(a *Actor) bool {
 	return a != nil && (a.Role == RoleAdmin || a.Role == RoleDirector || a.Role == RoleFinance)
 }
+
+// Exporter streams the records of a list as import field values (`order_no`, `amount` …, money as
+// plain decimals), within the actor's scope, so that an export imports back unchanged. Kinds are
+// those of the import: customers, contacts, products, orders (one record per line), invoices,
+// payments, costs.
+type Exporter interface {
+	Export(ctx context.Context, kind string, f LedgerFilter, fn func(map[string]string) error) error
+}
