@@ -61,7 +61,9 @@ func newAPIFixture(t testing.TB, db *sqldb.DB) *apiFixture {
 		}
 		f.ids[c.key] = cu.ID
 	}
-	s := &kamhttp.Server{Customers: customers, Users: users, Ping: db.Ping, Version: "test", Now: func() time.Time { return f.clock }}
+	ledger := sqldb.NewLedgerService(db, customers)
+	s := &kamhttp.Server{Customers: customers, Ledger: ledger, Exporter: ledger, Imports: ledger, Users: users, Ping: db.Ping, Version: "test",
+		Now: func() time.Time { return f.clock }}
 	f.srv = httptest.NewServer(s.Handler())
 	t.Cleanup(f.srv.Close)
 	return f

@@ -15,6 +15,11 @@ import (
 type Server struct {
 	Customers kam.CustomerService
 	Users     kam.UserService
+	// Ledger, Exporter and Imports serve the money side of the files (orders, invoices,
+	// payments, costs), exports and imports.
+	Ledger   kam.LedgerService
+	Exporter kam.Exporter
+	Imports  kam.ImportStore
 	// Ping checks the database for /healthz.
 	Ping func(ctx context.Context) error
 	// Version is the program's version, shown in the UI and the API document.

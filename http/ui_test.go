@@ -48,8 +48,13 @@ func newUIEnv(t *testing.T, db *sqldb.DB) *uiEnv {
 // newUIEnvLoaded serves the UI over db, which already holds portfolio p.
 func newUIEnvLoaded(t *testing.T, db *sqldb.DB, p *demo.Portfolio) *uiEnv {
 	t.Helper()
+	customers := sqldb.NewCustomerService(db)
+	ledger := sqldb.NewLedgerService(db, customers)
 	s := &kamhttp.Server{
-		Customers: sqldb.NewCustomerService(db),
+		Customers: customers,
+		Ledger:    ledger,
+		Exporter:  ledger,
+		Imports:   ledger,
 		Users:     sqldb.NewUserService(db),
 		Ping:      db.Ping,
 		Version:   "test",

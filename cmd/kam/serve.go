@@ -77,8 +77,12 @@ or pass --migrate.`,
 				}
 				a.logger.Info("customer directory ready", "took", time.Since(t).Round(time.Millisecond))
 			}()
+			ledger := sqldb.NewLedgerService(db, customers)
 			srv := &kamhttp.Server{
 				Customers:     customers,
+				Ledger:        ledger,
+				Exporter:      ledger,
+				Imports:       ledger,
 				Users:         sqldb.NewUserService(db),
 				Ping:          db.Ping,
 				Version:       programVersion(),
