@@ -32,16 +32,32 @@ func ledgerSQL(col string) string {
 // rows that are all zero count as absent. Both sides are read in key order and merged, so memory
 // stays flat however large the ledger.
 func (db *DB) CheckRollups(ctx context.Context) ([]RollupDiff, error) {
+	checks := rollupQueries()
+	var diffs []RollupDiff
+	for _, c := range checks {
+		d, err := db.mergeCompare(ctx, c.table, c.keys, c.cols, c.computed, c.stored)
+		if err != nil {
+			return nil, fmt.Errorf("check %s: %w", c.table, err)
+		}
+		diffs = append(diffs, d...)
+	}
+	return diffs, nil
+}
+
+// rollupQuery is one rollup table: the SQL that recomputes it and the SQL that reads it.
+type rollupQuery struct {
+	table    string
+	keys     int
+	computed string
+	stored   string
+	cols     []string
+}
+
+func rollupQueries() []rollupQuery {
 	sales := []string{"net_revenue", "returns", "cost", "gross_profit", "orders", "lines", "quantity"}
 	sums := `SUM(` + ledgerSQL("l.amount") + `), SUM(CASE WHEN l.amount < 0 THEN -` + ledgerSQL("l.amount") + ` ELSE 0 END), SUM(` + ledgerSQL("l.cost") + `),
 		SUM(` + ledgerSQL("l.amount") + ` - ` + ledgerSQL("l.cost") + `), COUNT(DISTINCT CASE WHEN o.kind = 'order' THEN o.id END), COUNT(*), SUM(l.quantity)`
-	checks := []struct {
-		table    string
-		keys     int
-		computed string
-		stored   string
-		cols     []string
-	}{
+	return []rollupQuery{
 		{"sales_monthly", 2,
 			`SELECT o.customer_id, substr(o.order_date, 1, 7), ` + sums + ` FROM order_lines l JOIN orders o ON o.id = l.order_id
 			GROUP BY o.customer_id, substr(o.order_date, 1, 7) ORDER BY 1, 2`,
@@ -56,15 +72,36 @@ func (db *DB) CheckRollups(ctx context.Context) ([]RollupDiff, error) {
 			GROUP BY customer_id, substr(entry_date, 1, 7), expense_code ORDER BY 1, 2, 3`,
 			`SELECT customer_id, month, expense_code, amount, entries FROM cost_monthly ORDER BY 1, 2, 3`, []string{"amount", "entries"}},
 	}
-	var diffs []RollupDiff
-	for _, c := range checks {
-		d, err := db.mergeCompare(ctx, c.table, c.keys, c.cols, c.computed, c.stored)
-		if err != nil {
-			return nil, fmt.Errorf("check %s: %w", c.table, err)
+}
+
+// rebuildRollups recomputes every rollup from the lines and cost entries, for bulk loads that
+// write lines without the delta path (demo data) and for repairs.
+func (tx *Tx) rebuildRollups() error {
+	keyCols := map[string]string{"sales_monthly": "customer_id, month", "sales_category_monthly": "customer_id, category_id, month",
+		"cost_monthly": "customer_id, month, expense_code"}
+	for _, q := range rollupQueries() {
+		if _, err := tx.Exec("DELETE FROM " + q.table); err != nil {
+			return err
 		}
-		diffs = append(diffs, d...)
+		computed := q.computed[:strings.LastIndex(q.computed, "ORDER BY")]
+		if _, err := tx.Exec("INSERT INTO " + q.table + " (" + keyCols[q.table] + ", " + strings.Join(q.cols, ", ") + ") " + computed); err != nil {
+			return fmt.Errorf("rebuild %s: %w", q.table, err)
+		}
 	}
-	return diffs, nil
+	return nil
+}
+
+// RebuildRollups recomputes every rollup from the lines and cost entries in one transaction.
+func (db *DB) RebuildRollups(ctx context.Context) error {
+	tx, err := db.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := tx.rebuildRollups(); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // rollupRow is a row of either side: its key as text parts (ids compare as numbers) and values.
