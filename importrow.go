@@ -34,7 +34,6 @@ func Reject(field, value, reason string) RowResult {
 type ImportStart struct {
 	Kind     string
 	FileName string
-	SHA256   string
 	NoCreate bool // unknown customer and product codes are errors instead of new records
 }
 
@@ -161,8 +160,9 @@ type ImportSession interface {
 	Customers(rows []CustomerRow) ([]RowResult, error)
 	Contacts(rows []ContactRow) ([]RowResult, error)
 	Wallet(rows []WalletRow) ([]RowResult, error)
-	// Finish commits (with the summary recorded against the import) or rolls back.
-	Finish(commit bool, summary any) error
+	// Finish commits, recording the file's SHA-256 and the summary against the import, or rolls
+	// back.
+	Finish(commit bool, sha256 string, summary any) error
 }
 
 // ImportStore starts import sessions and keeps saved column mappings.

@@ -92,10 +92,12 @@ func Run(ctx context.Context, store kam.ImportStore, path string, opt RunOptions
 	if err != nil {
 		return nil, err
 	}
-	sum, err := fileSHA256(path)
-	if err != nil {
-		return nil, err
-	}
+	// The file's hash is recorded with the import; it is computed beside the import, not before.
+	hashed := make(chan hashResult, 1)
+	go func() {
+		sum, err := fileSHA256(path)
+		hashed <- hashResult{sum, err}
+	}()
 	name := opt.FileName
 	if name == "" {
 		name = filepath.Base(path)
@@ -129,14 +131,14 @@ func Run(ctx context.Context, store kam.ImportStore, path string, opt RunOptions
 		}
 		return nil
 	}
-	session, err := store.BeginImport(ctx, kam.ImportStart{Kind: k.Name, FileName: name, SHA256: sum, NoCreate: opt.NoCreate})
+	session, err := store.BeginImport(ctx, kam.ImportStart{Kind: k.Name, FileName: name, NoCreate: opt.NoCreate})
 	if err != nil {
 		return nil, err
 	}
 	finished := false
 	defer func() {
 		if !finished {
-			session.Finish(false, nil)
+			session.Finish(false, "", nil)
 		}
 	}()
 	err = pipeline(ctx, t, k, rc, opt.BatchSize, func(b *readBatch) error {
@@ -190,8 +192,12 @@ func Run(ctx context.Context, store kam.ImportStore, path string, opt RunOptions
 	commit := !opt.DryRun && (s.Rejected == 0 || opt.SkipInvalid)
 	s.Written = commit
 	s.Seconds = time.Since(started).Seconds()
+	h := <-hashed
+	if h.err != nil {
+		return nil, h.err
+	}
 	finished = true
-	if err := session.Finish(commit, s); err != nil {
+	if err := session.Finish(commit, h.sum, s); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -206,6 +212,11 @@ func reasonKey(reason string) string {
 		reason = reason[:i]
 	}
 	return numberRun.ReplaceAllString(reason, "N")
+}
+
+type hashResult struct {
+	sum string
+	err error
 }
 
 func fileSHA256(path string) (string, error) {

@@ -32,8 +32,12 @@ type importSession struct {
 	categories map[string]int64 // by code and by name
 	users      map[string]int64 // by lower-case e-mail and by name
 	orders     map[string]*orderAcc
-	units      map[unitKey]int64
-	expense    map[string]bool
+	orderQueue []string // the orders in the order the session met them
+	// evicted holds the numbers of orders this import wrote and let go, when the orders table
+	// was empty at the start (nil otherwise): then no other order needs looking up.
+	evicted map[string]struct{}
+	units   map[unitKey]int64
+	expense map[string]bool
 	// occurrences counts rows without a reference by content, for their derived keys.
 	occurrences map[string]int
 	// customerRejects holds why a customer code could not be created.
@@ -58,7 +62,7 @@ type unitKey struct {
 }
 
 // maxDelta bounds the rollup deltas held in memory before they are added to the tables.
-const maxDelta = 100_000
+const maxDelta = 200_000
 
 // BeginImport starts an import session.
 func (s *LedgerService) BeginImport(ctx context.Context, st kam.ImportStart) (kam.ImportSession, error) {
@@ -69,7 +73,7 @@ func (s *LedgerService) BeginImport(ctx context.Context, st kam.ImportStart) (ka
 	if !kam.CanImport(a, st.Kind) {
 		return nil, kam.Errorf(kam.EForbidden, "your role may not import %s", st.Kind)
 	}
-	tx, err := s.db.Begin(ctx)
+	tx, err := s.db.beginConn(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -87,7 +91,7 @@ func (s *LedgerService) BeginImport(ctx context.Context, st kam.ImportStart) (ka
 func (is *importSession) init() error {
 	tx := is.tx
 	err := tx.QueryRow(`INSERT INTO imports (kind, file_name, file_sha256, user_id, at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
-		is.start.Kind, is.start.FileName, is.start.SHA256, is.a.UserID, tx.db.timeArg(tx.now)).Scan(&is.importID)
+		is.start.Kind, is.start.FileName, "", is.a.UserID, tx.db.timeArg(tx.now)).Scan(&is.importID)
 	if err != nil {
 		return fmt.Errorf("record import: %w", err)
 	}
@@ -120,6 +124,13 @@ func (is *importSession) init() error {
 	}
 	if err := is.loadCategories(); err != nil {
 		return err
+	}
+	var anyOrder int
+	if err := tx.QueryRow("SELECT count(*) FROM (SELECT 1 FROM orders LIMIT 1) AS o").Scan(&anyOrder); err != nil {
+		return err
+	}
+	if anyOrder == 0 {
+		is.evicted = map[string]struct{}{}
 	}
 	codes, err := tx.Query("SELECT code FROM expense_codes")
 	if err != nil {
@@ -155,7 +166,7 @@ func (is *importSession) loadCategories() error {
 }
 
 // Finish commits or rolls back the import.
-func (is *importSession) Finish(commit bool, summary any) error {
+func (is *importSession) Finish(commit bool, sha256 string, summary any) error {
 	defer is.tx.Rollback()
 	if !commit {
 		return nil
@@ -167,7 +178,7 @@ func (is *importSession) Finish(commit bool, summary any) error {
 	if err != nil {
 		return err
 	}
-	if _, err := is.tx.Exec("UPDATE imports SET summary = ? WHERE id = ?", string(sj), is.importID); err != nil {
+	if _, err := is.tx.Exec("UPDATE imports SET file_sha256 = ?, summary = ? WHERE id = ?", sha256, string(sj), is.importID); err != nil {
 		return err
 	}
 	return is.tx.Commit()

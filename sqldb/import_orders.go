@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
+	"time"
 
 	"kam"
 )
@@ -26,6 +28,34 @@ type orderAcc struct {
 	filePos  int
 	seen     []seenLine
 	headDone bool // the file's header has been compared with (and written over) the stored one
+	// ours marks a stored order this import created, met again after the session let it go.
+	ours bool
+}
+
+// maxOpenOrders bounds the orders a session keeps in memory. Files list an order's rows together,
+// so an order is rarely met again after a few thousand others; one that is comes back from the
+// database (the transaction's own writes included), so memory stays flat however large the file.
+const maxOpenOrders = 20000
+
+// forgetOrders lets the oldest orders go once the session holds too many.
+func (is *importSession) forgetOrders() {
+	if len(is.orderQueue) <= maxOpenOrders {
+		return
+	}
+	drop := len(is.orderQueue) - maxOpenOrders/2
+	for _, no := range is.orderQueue[:drop] {
+		delete(is.orders, no)
+		if is.evicted != nil {
+			is.evicted[no] = struct{}{}
+		}
+	}
+	is.orderQueue = append(is.orderQueue[:0], is.orderQueue[drop:]...)
+}
+
+// remember keeps an order in the session.
+func (is *importSession) remember(o *orderAcc) {
+	is.orders[o.no] = o
+	is.orderQueue = append(is.orderQueue, o.no)
 }
 
 type seenLine struct{ lineNo, row int }
@@ -74,6 +104,17 @@ func (is *importSession) OrderLines(rows []kam.OrderLineRow) ([]kam.RowResult, e
 	}
 	if err := is.resolveProducts(pcodes); err != nil {
 		return nil, err
+	}
+	if is.evicted != nil {
+		// The orders table was empty when the import began: an order not in memory is stored
+		// only if this import wrote it and let it go.
+		known := onos[:0]
+		for _, no := range onos {
+			if _, ok := is.evicted[no]; ok {
+				known = append(known, no)
+			}
+		}
+		onos = known
 	}
 	if err := is.loadOrders(onos); err != nil {
 		return nil, err
@@ -150,13 +191,14 @@ func (is *importSession) OrderLines(rows []kam.OrderLineRow) ([]kam.RowResult, e
 		head := orderHead{customer: cust, date: r.OrderDate, kind: kind, fx: r.FXRate}
 		o := is.orders[r.OrderNo]
 		if o == nil {
-			o = &orderAcc{no: r.OrderNo, isNew: true, firstRow: r.Row, head: head, currency: r.Currency, rep: rep, unit: unit,
-				returnOf: returnOf, note: r.Note, version: 1, headDone: true}
+			head.date = strings.Clone(head.date)
+			o = &orderAcc{no: strings.Clone(r.OrderNo), isNew: true, firstRow: r.Row, head: head, currency: strings.Clone(r.Currency), rep: rep,
+				unit: unit, returnOf: returnOf, note: strings.Clone(r.Note), version: 1, headDone: true}
 			o.tally.head = head
 			if o.id, err = is.takeID("orders"); err != nil {
 				return nil, err
 			}
-			is.orders[r.OrderNo] = o
+			is.remember(o)
 			newOrders = append(newOrders, o)
 		}
 		if !o.headDone {
@@ -172,7 +214,11 @@ func (is *importSession) OrderLines(rows []kam.OrderLineRow) ([]kam.RowResult, e
 				changed[o] = append(changed[o], fields...)
 			}
 		} else if f, v := headMismatch(o, head, r.Currency, rep, unit, returnOf); f != "" {
-			res[i] = kam.Reject(f, v, fmt.Sprintf("differs from row %d of the same order", o.firstRow))
+			where := fmt.Sprintf("row %d", o.firstRow)
+			if o.firstRow == 0 {
+				where = "an earlier row"
+			}
+			res[i] = kam.Reject(f, v, "differs from "+where+" of the same order")
 			continue
 		}
 		o.filePos++
@@ -192,6 +238,13 @@ func (is *importSession) OrderLines(rows []kam.OrderLineRow) ([]kam.RowResult, e
 			continue
 		}
 		old, had := stored[o.id][lineNo]
+		if had && o.ours {
+			res[i] = kam.Reject("line_no", strconv.Itoa(lineNo), fmt.Sprintf("duplicate: order %s line %d is also on an earlier row", r.OrderNo, lineNo))
+			if err := is.delta.line(&o.tally, line.figures(), -1); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		switch {
 		case o.isNew || !had:
 			newLines = append(newLines, newLine{o, lineNo, line, r.Row})
@@ -222,10 +275,12 @@ func (is *importSession) OrderLines(rows []kam.OrderLineRow) ([]kam.RowResult, e
 	}
 	lineRows := make([][]any, 0, len(newLines))
 	for _, nl := range newLines {
-		lineRows = append(lineRows, []any{nl.o.id, nl.no, nl.l.productID, nl.l.quantity, nl.l.unitPrice, nl.l.discount, nl.l.amount, nl.l.cost})
+		// Plain int64s: database/sql converts named types (kam.Money) by reflection.
+		lineRows = append(lineRows, []any{nl.o.id, int64(nl.no), nl.l.productID, int64(nl.l.quantity), int64(nl.l.unitPrice),
+			int64(nl.l.discount), int64(nl.l.amount), int64(nl.l.cost)})
 	}
-	if err := is.tx.insertMany("order_lines", []string{"order_id", "line_no", "product_id", "quantity", "unit_price", "discount", "amount", "cost"},
-		lineRows, "", 500); err != nil {
+	if err := is.tx.copyRows("order_lines", []string{"order_id", "line_no", "product_id", "quantity", "unit_price", "discount", "amount", "cost"},
+		lineRows); err != nil {
 		return nil, err
 	}
 	for o, fields := range changed {
@@ -240,6 +295,7 @@ func (is *importSession) OrderLines(rows []kam.OrderLineRow) ([]kam.RowResult, e
 			return nil, err
 		}
 	}
+	is.forgetOrders()
 	return res, is.maybeFlush()
 }
 
@@ -316,19 +372,23 @@ func (is *importSession) loadOrders(nos []string) error {
 	var loaded []*orderAcc
 	err := inChunks(nos, func(part []string) error {
 		rows, err := is.tx.Query(`SELECT id, order_no, kind, COALESCE(return_of, 0), order_date, customer_id, COALESCE(unit_id, 0), COALESCE(rep_id, 0),
-			currency, fx_rate, note, version FROM orders WHERE order_no IN (`+placeholders(len(part))+")", anySlice(part)...)
+			currency, fx_rate, note, version, COALESCE(import_id, 0) FROM orders WHERE order_no IN (`+placeholders(len(part))+")", anySlice(part)...)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
 			o := &orderAcc{}
+			var importID int64
 			if err := rows.Scan(&o.id, &o.no, &o.head.kind, &o.returnOf, &o.head.date, &o.head.customer, &o.unit, &o.rep,
-				&o.currency, &o.head.fx, &o.note, &o.version); err != nil {
+				&o.currency, &o.head.fx, &o.note, &o.version, &importID); err != nil {
 				return err
 			}
 			o.tally.head = o.head
-			is.orders[o.no] = o
+			// An order this import wrote earlier: its header is the file's already.
+			o.ours = importID == is.importID
+			o.headDone = o.ours
+			is.remember(o)
 			loaded = append(loaded, o)
 		}
 		return rows.Err()
@@ -349,9 +409,12 @@ func (is *importSession) loadOrders(nos []string) error {
 	}
 	for id, ls := range lines {
 		o := byID[id]
-		for _, l := range ls {
+		for no, l := range ls {
 			o.tally.lines++
 			o.tally.cats[o.tally.catIndex(l.category)].lines++
+			if o.ours {
+				o.filePos = max(o.filePos, no)
+			}
 		}
 	}
 	return nil
@@ -384,17 +447,33 @@ func (is *importSession) loadLines(ids []int64) (map[int64]map[int]storedLine, e
 	return out, err
 }
 
+// sessionConsts are the columns every record of the session shares, as SQL literals.
+func (is *importSession) sessionConsts() []colConst {
+	now := is.tx.now.UTC().Format(sqliteTime)
+	if is.tx.db.dialect == Postgres {
+		now = is.tx.now.UTC().Format(time.RFC3339Nano)
+	}
+	return []colConst{{"import_id", strconv.FormatInt(is.importID, 10)}, {"created_at", "'" + now + "'"}, {"updated_at", "'" + now + "'"}}
+}
+
 // insertOrders writes new orders with ids allocated for them.
 func (is *importSession) insertOrders(orders []*orderAcc) error {
 	if len(orders) == 0 {
 		return nil
 	}
-	now := is.tx.db.timeArg(is.tx.now)
 	rows := make([][]any, len(orders))
+	cols := []string{"id", "order_no", "kind", "return_of", "order_date", "customer_id", "unit_id", "rep_id", "currency", "fx_rate", "note"}
 	for i, o := range orders {
 		rows[i] = []any{o.id, o.no, o.head.kind, nullIfZero(o.returnOf), o.head.date, o.head.customer, nullIfZero(o.unit), nullIfZero(o.rep),
-			o.currency, o.head.fx, o.note, is.importID, now, now}
+			o.currency, int64(o.head.fx), o.note}
 	}
-	return is.tx.insertMany("orders", []string{"id", "order_no", "kind", "return_of", "order_date", "customer_id", "unit_id", "rep_id", "currency",
-		"fx_rate", "note", "import_id", "created_at", "updated_at"}, rows, "", 200)
+	if is.tx.sqlConn != nil {
+		for i := range rows {
+			rows[i] = append(rows[i], is.importID, is.tx.now, is.tx.now)
+		}
+		return is.tx.copyRows("orders", append(cols, "import_id", "created_at", "updated_at"), rows)
+	}
+	// What every order of the session shares is written as constants of the statement, which is
+	// prepared once: fewer values to bind per row.
+	return is.tx.insertMany("orders", cols, rows, "", 200, is.sessionConsts()...)
 }

@@ -16,22 +16,39 @@ import (
 // written carries how many of its lines fall in each category; a count moves only when that
 // number moves between zero and non-zero.
 
+// Months are held as yyyymm numbers: a key never keeps the text of an imported row alive.
 type monthKey struct {
 	customer int64
-	month    string
+	month    int32
 }
 
 type categoryKey struct {
 	customer int64
 	category int64
-	month    string
+	month    int32
 }
 
 type costKey struct {
 	customer int64
-	month    string
+	month    int32
 	code     string
 }
+
+// monthOf returns the yyyymm of a YYYY-MM-DD date.
+func monthOf(date string) int32 {
+	if len(date) < 7 {
+		return 0
+	}
+	y, m := 0, 0
+	for _, c := range date[:4] {
+		y = y*10 + int(c-'0')
+	}
+	m = int(date[5]-'0')*10 + int(date[6]-'0')
+	return int32(y*100 + m)
+}
+
+// monthText returns the YYYY-MM of a yyyymm.
+func monthText(m int32) string { return fmt.Sprintf("%04d-%02d", m/100, m%100) }
 
 // salesAgg are the additive figures of a rollup row; profit is net − cost.
 type salesAgg struct {
@@ -85,7 +102,7 @@ type orderHead struct {
 	fx       kam.Rate
 }
 
-func (h orderHead) month() string { return h.date[:7] }
+func (h orderHead) month() int32 { return monthOf(h.date) }
 
 // lineFigures is what of a line goes into the rollups.
 type lineFigures struct {
@@ -174,7 +191,7 @@ func orderStep(before, after int) int64 {
 
 // cost records a cost-to-serve entry added (+1) or removed (−1).
 func (d *rollupDelta) cost(customer int64, date, code string, amount kam.Money, sign int64) {
-	k := costKey{customer, date[:7], code}
+	k := costKey{customer, monthOf(date), strings.Clone(code)}
 	a := d.costs[k]
 	if a == nil {
 		a = &costAgg{}
@@ -187,30 +204,30 @@ func (d *rollupDelta) cost(customer int64, date, code string, amount kam.Money, 
 // flushRows is how many rollup rows one statement adds.
 const flushRows = 200
 
-// flush adds the deltas to the stored rollups and empties them.
+// flush adds the deltas to the stored rollups and empties them. Keys are written in a fixed order,
+// which keeps concurrent writers from deadlocking on PostgreSQL.
 func (tx *Tx) flushRollups(d *rollupDelta) error {
 	salesCols := []string{"net_revenue", "returns", "cost", "gross_profit", "orders", "lines", "quantity"}
-	addSales := func(a *salesAgg) []any {
-		return []any{a.net, a.returns, a.cost, a.net - a.cost, a.orders, a.lines, a.quantity}
+	addSales := func(args []any, a *salesAgg) []any {
+		return append(args, a.net, a.returns, a.cost, a.net-a.cost, a.orders, a.lines, a.quantity)
 	}
-	var rows [][]any
 	keys := make([]monthKey, 0, len(d.months))
 	for k, a := range d.months {
 		if !a.zero() {
 			keys = append(keys, k)
 		}
 	}
-	// A fixed order keeps concurrent writers from deadlocking on PostgreSQL.
 	sort.Slice(keys, func(i, j int) bool {
 		if keys[i].customer != keys[j].customer {
 			return keys[i].customer < keys[j].customer
 		}
 		return keys[i].month < keys[j].month
 	})
-	for _, k := range keys {
-		rows = append(rows, append([]any{k.customer, k.month}, addSales(d.months[k])...))
-	}
-	if err := tx.upsertAdd("sales_monthly", []string{"customer_id", "month"}, salesCols, rows); err != nil {
+	err := tx.upsertAdd("sales_monthly", []string{"customer_id", "month"}, salesCols, len(keys), func(i int, args []any) []any {
+		k := keys[i]
+		return addSales(append(args, k.customer, monthText(k.month)), d.months[k])
+	})
+	if err != nil {
 		return err
 	}
 	ckeys := make([]categoryKey, 0, len(d.categories))
@@ -229,11 +246,11 @@ func (tx *Tx) flushRollups(d *rollupDelta) error {
 		}
 		return a.month < b.month
 	})
-	rows = rows[:0]
-	for _, k := range ckeys {
-		rows = append(rows, append([]any{k.customer, k.category, k.month}, addSales(d.categories[k])...))
-	}
-	if err := tx.upsertAdd("sales_category_monthly", []string{"customer_id", "category_id", "month"}, salesCols, rows); err != nil {
+	err = tx.upsertAdd("sales_category_monthly", []string{"customer_id", "category_id", "month"}, salesCols, len(ckeys), func(i int, args []any) []any {
+		k := ckeys[i]
+		return addSales(append(args, k.customer, k.category, monthText(k.month)), d.categories[k])
+	})
+	if err != nil {
 		return err
 	}
 	xkeys := make([]costKey, 0, len(d.costs))
@@ -252,38 +269,51 @@ func (tx *Tx) flushRollups(d *rollupDelta) error {
 		}
 		return a.code < b.code
 	})
-	rows = rows[:0]
-	for _, k := range xkeys {
+	err = tx.upsertAdd("cost_monthly", []string{"customer_id", "month", "expense_code"}, []string{"amount", "entries"}, len(xkeys), func(i int, args []any) []any {
+		k := xkeys[i]
 		a := d.costs[k]
-		rows = append(rows, []any{k.customer, k.month, k.code, a.amount, a.entries})
-	}
-	if err := tx.upsertAdd("cost_monthly", []string{"customer_id", "month", "expense_code"}, []string{"amount", "entries"}, rows); err != nil {
+		return append(args, k.customer, monthText(k.month), k.code, a.amount, a.entries)
+	})
+	if err != nil {
 		return err
 	}
 	*d = *newRollupDelta()
 	return nil
 }
 
-// upsertAdd inserts rows (key columns, then value columns), adding the values to an existing row.
-func (tx *Tx) upsertAdd(table string, keys, values []string, rows [][]any) error {
-	if len(rows) == 0 {
-		return nil
-	}
+// upsertAdd writes n rows (key columns, then value columns; row appends row i's values to args),
+// adding the values to a row that exists. Rows are built a statement at a time, so a large flush
+// needs no second copy of the deltas.
+func (tx *Tx) upsertAdd(table string, keys, values []string, n int, row func(i int, args []any) []any) error {
 	cols := append(append([]string{}, keys...), values...)
 	sets := make([]string, len(values))
 	for i, v := range values {
 		sets[i] = fmt.Sprintf("%s = %s.%s + excluded.%s", v, table, v, v)
 	}
 	suffix := " ON CONFLICT (" + strings.Join(keys, ", ") + ") DO UPDATE SET " + strings.Join(sets, ", ")
-	return tx.insertMany(table, cols, rows, suffix, flushRows)
+	args := make([]any, 0, flushRows*len(cols))
+	for start := 0; start < n; start += flushRows {
+		end := min(start+flushRows, n)
+		args = args[:0]
+		for i := start; i < end; i++ {
+			args = row(i, args)
+		}
+		if _, err := tx.execPrepared(insertSQL(table, cols, end-start)+suffix, args...); err != nil {
+			return fmt.Errorf("update %s: %w", table, err)
+		}
+	}
+	return nil
 }
 
+// colConst is a column whose value is the same in every row: a SQL literal.
+type colConst struct{ col, literal string }
+
 // insertMany inserts rows in multi-row statements of at most per rows; statements of a full
-// batch are prepared once per transaction.
-func (tx *Tx) insertMany(table string, cols []string, rows [][]any, suffix string, per int) error {
+// batch are prepared once per transaction. consts are columns with one value for all rows.
+func (tx *Tx) insertMany(table string, cols []string, rows [][]any, suffix string, per int, consts ...colConst) error {
 	for len(rows) > 0 {
 		n := min(per, len(rows))
-		q := insertSQL(table, cols, n) + suffix
+		q := insertSQL(table, cols, n, consts...) + suffix
 		args := make([]any, 0, n*len(cols))
 		for _, r := range rows[:n] {
 			args = append(args, r...)
@@ -296,10 +326,15 @@ func (tx *Tx) insertMany(table string, cols []string, rows [][]any, suffix strin
 	return nil
 }
 
-func insertSQL(table string, cols []string, n int) string {
+func insertSQL(table string, cols []string, n int, consts ...colConst) string {
 	var b strings.Builder
-	b.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
-	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
+	names, marks := strings.Join(cols, ", "), strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ")
+	for _, c := range consts {
+		names += ", " + c.col
+		marks += ", " + c.literal
+	}
+	b.WriteString("INSERT INTO " + table + " (" + names + ") VALUES ")
+	row := "(" + marks + ")"
 	for i := 0; i < n; i++ {
 		if i > 0 {
 			b.WriteString(", ")

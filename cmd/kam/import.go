@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"time"
@@ -62,6 +63,7 @@ Kinds: ` + strings.Join(importer.KindNames(), ", ") + `. See the fields of a kin
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			kind, path := args[0], args[1]
+			tuneGC()
 			k, ok := importer.KindNamed(kind)
 			if !ok {
 				return fmt.Errorf("unknown kind %q (kinds: %s)", kind, strings.Join(importer.KindNames(), ", "))
@@ -164,6 +166,14 @@ Kinds: ` + strings.Join(importer.KindNames(), ", ") + `. See the fields of a kin
 		}
 	})
 	return cmd
+}
+
+// tuneGC sets a soft limit on the heap, so that an import of any size stays well under 300 MB
+// of memory in all (the database's page cache comes on top). GOMEMLIMIT wins.
+func tuneGC() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(160 << 20)
+	}
 }
 
 func printSummary(w io.Writer, s *importer.Summary, reportPath string) {
