@@ -228,3 +228,15 @@ func (db *DB) mergeCompare(ctx context.Context, table string, keys int, cols []s
 	}
 	return diffs, nil
 }
+
+// CountRows counts the rows of a table, for checks and tests.
+func (db *DB) CountRows(ctx context.Context, table string) (int, error) {
+	for _, r := range table {
+		if (r < 'a' || r > 'z') && r != '_' {
+			return 0, fmt.Errorf("not a table name: %q", table)
+		}
+	}
+	var n int
+	err := db.reader().queryRow(ctx, "SELECT count(*) FROM "+table).Scan(&n)
+	return n, err
+}

@@ -626,6 +626,15 @@ func (s *CustomerService) DeleteCustomer(ctx context.Context, id, version int64)
 	if cur.Version != version {
 		return staleError(tx, "customer", id, "customer", id, version, cur.Version)
 	}
+	// Booked documents keep the file: the books must still say whom they were with.
+	var docs int
+	if err := tx.QueryRow(`SELECT (SELECT count(*) FROM orders WHERE customer_id = ?) + (SELECT count(*) FROM invoices WHERE customer_id = ?)
+		+ (SELECT count(*) FROM payments WHERE customer_id = ?) + (SELECT count(*) FROM costs WHERE customer_id = ?)`, id, id, id, id).Scan(&docs); err != nil {
+		return err
+	}
+	if docs > 0 {
+		return kam.Errorf(kam.EConflict, "the customer has %d orders, invoices, payments or costs on record and cannot be deleted; mark it lost instead", docs)
+	}
 	rows, err := tx.Query("SELECT id, version FROM customers WHERE parent_id = ?", id)
 	if err != nil {
 		return err
@@ -818,7 +827,10 @@ func (s *CustomerService) History(ctx context.Context, id int64, limit, offset i
 // nameChanges fills the entity name of changes that did not change the name (an update of a
 // contact's title names the contact as it is called now).
 func (s *CustomerService) nameChanges(ctx context.Context, c conn, changes []*kam.Change) error {
-	tables := map[string]string{"customer": "customers", "unit": "units", "contact": "contacts"}
+	// Each entity's table and the column that names a record of it in a timeline.
+	tables := map[string]string{"customer": "customers", "unit": "units", "contact": "contacts", "order": "orders",
+		"invoice": "invoices", "payment": "payments", "cost": "costs", "financials": "financials"}
+	nameCols := map[string]string{"order": "order_no", "invoice": "invoice_no", "payment": "reference", "cost": "reference", "financials": "period"}
 	missing := map[string][]any{}
 	for _, ch := range changes {
 		if ch.EntityName == "" {
@@ -830,7 +842,11 @@ func (s *CustomerService) nameChanges(ctx context.Context, c conn, changes []*ka
 		if !ok {
 			continue
 		}
-		rows, err := c.query(ctx, "SELECT id, name FROM "+table+" WHERE id IN ("+strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")+")", ids...)
+		nameCol := "name"
+		if n, ok := nameCols[entity]; ok {
+			nameCol = n
+		}
+		rows, err := c.query(ctx, "SELECT id, "+nameCol+" FROM "+table+" WHERE id IN ("+strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")+")", ids...)
 		if err != nil {
 			return err
 		}

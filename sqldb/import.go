@@ -37,7 +37,7 @@ type importSession struct {
 	// was empty at the start (nil otherwise): then no other order needs looking up.
 	evicted map[string]struct{}
 	units   map[unitKey]int64
-	expense map[string]bool
+	expense map[string]string // expense codes by code and by name
 	// occurrences counts rows without a reference by content, for their derived keys.
 	occurrences map[string]int
 	// customerRejects holds why a customer code could not be created.
@@ -79,7 +79,7 @@ func (s *LedgerService) BeginImport(ctx context.Context, st kam.ImportStart) (ka
 	}
 	is := &importSession{s: s, tx: tx, ctx: ctx, a: a, start: st, delta: newRollupDelta(),
 		customers: map[string]*customerRef{}, products: map[string]*productRef{}, categories: map[string]int64{},
-		users: map[string]int64{}, orders: map[string]*orderAcc{}, units: map[unitKey]int64{}, expense: map[string]bool{},
+		users: map[string]int64{}, orders: map[string]*orderAcc{}, units: map[unitKey]int64{}, expense: map[string]string{},
 		customerRejects: map[string]kam.RowResult{}, nextID: map[string]int64{}, idPool: map[string][]int64{}}
 	if err := is.init(); err != nil {
 		tx.Rollback()
@@ -132,17 +132,19 @@ func (is *importSession) init() error {
 	if anyOrder == 0 {
 		is.evicted = map[string]struct{}{}
 	}
-	codes, err := tx.Query("SELECT code FROM expense_codes")
+	codes, err := tx.Query("SELECT code, name_zh, name_en FROM expense_codes")
 	if err != nil {
 		return err
 	}
 	defer codes.Close()
 	for codes.Next() {
-		var c string
-		if err := codes.Scan(&c); err != nil {
+		var c, zh, en string
+		if err := codes.Scan(&c, &zh, &en); err != nil {
 			return err
 		}
-		is.expense[c] = true
+		for _, k := range []string{c, zh, en, strings.ToLower(en)} {
+			is.expense[k] = c
+		}
 	}
 	return codes.Err()
 }

@@ -258,10 +258,15 @@ func (is *importSession) Costs(rows []kam.CostRow) ([]kam.RowResult, error) {
 			res[i] = *rej
 			continue
 		}
-		if !is.expense[r.ExpenseCode] {
+		code, ok := is.expense[r.ExpenseCode]
+		if !ok {
+			code, ok = is.expense[strings.ToLower(r.ExpenseCode)]
+		}
+		if !ok {
 			res[i] = kam.Reject("expense_code", r.ExpenseCode, "not in the expense-code catalogue")
 			continue
 		}
+		r.ExpenseCode = code
 		ref := r.Reference
 		if ref == "" {
 			ref = is.derivedKey(r.CustomerCode, r.EntryDate, r.ExpenseCode, r.Amount.String(), r.Note)
