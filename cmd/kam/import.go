@@ -158,7 +158,7 @@ Kinds: ` + strings.Join(importer.KindNames(), ", ") + `. See the fields of a kin
 	defHelp := cmd.HelpFunc()
 	cmd.SetHelpFunc(func(c *cobra.Command, args []string) {
 		defHelp(c, args)
-		for _, arg := range os.Args[1:] {
+		for _, arg := range append(append([]string{}, args...), os.Args[1:]...) {
 			if k, ok := importer.KindNamed(arg); ok {
 				fmt.Fprintf(c.OutOrStdout(), "\nFields of %s:\n%s", k.Name, k.Describe())
 				return

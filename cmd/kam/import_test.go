@@ -1,0 +1,212 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"kam/sqldb"
+	"kam/sqldb/sqldbtest"
+)
+
+// writeOrderLines writes a CSV of n order lines, three lines an order.
+func writeOrderLines(t *testing.T, path string, n int) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := bufio.NewWriter(f)
+	fmt.Fprintln(w, "order_no,order_date,customer_code,customer_name,product_code,product_name,category,quantity,unit_price,cost")
+	for i := 0; i < n; i++ {
+		o := i / 3
+		fmt.Fprintf(w, "SO%07d,2025-%02d-%02d,C%04d,客户%d有限公司,P%03d,产品%d,类别%d,%d,%d.25,%d\n",
+			o, o%12+1, o%28+1, o%2000, o%2000, i%200, i%200, i%20, i%7+1, i%900+10, (i%7+1)*(i%900+5))
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+}
+
+// TestImportKilled kills `kam import` with SIGKILL in the middle of a file and checks that the
+// database holds nothing of it, that the rollups agree, and that the next import of the same file
+// completes it.
+func TestImportKilled(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "kam")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	const rows = 300000
+	csvPath := filepath.Join(dir, "lines.csv")
+	writeOrderLines(t, csvPath, rows)
+	for _, d := range sqldbtest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			dsn := sqldbtest.DSN(t, d)
+			kam := func(stdin string, args ...string) (string, error) {
+				cmd := exec.Command(bin, append(args, "--db", dsn)...)
+				cmd.Stdin = strings.NewReader(stdin)
+				out, err := cmd.CombinedOutput()
+				return string(out), err
+			}
+			if out, err := kam("", "migrate"); err != nil {
+				t.Fatalf("migrate: %v\n%s", err, out)
+			}
+			if out, err := kam("an admin password\n", "user", "add", "admin@kam.example", "--role", "admin", "--name", "Admin"); err != nil {
+				t.Fatalf("user add: %v\n%s", err, out)
+			}
+			db, err := sqldb.Open(context.Background(), dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+
+			importDSN := dsn
+			if d == sqldb.Postgres {
+				importDSN += "&application_name=kam_import_killed" // to find its transaction
+			}
+			cmd := exec.Command(bin, "import", "orders", csvPath, "--db", importDSN)
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			exited := make(chan error, 1)
+			go func() { exited <- cmd.Wait() }()
+			if !waitWriting(t, d, dsn, exited) {
+				t.Fatal("the import ended before it could be killed; the file is too small for this machine")
+			}
+			if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+				t.Fatalf("kill: %v (the import ended before it could be killed)", err)
+			}
+			err = <-exited
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+				t.Fatalf("import was not killed mid-file: %v", err)
+			}
+			for _, table := range []string{"orders", "order_lines", "customers", "products", "sales_monthly", "imports"} {
+				if n := countRows(t, db, table); n != 0 {
+					t.Errorf("after the kill, %s holds %d rows", table, n)
+				}
+			}
+			out, err := kam("", "import", "orders", csvPath, "--json")
+			if err != nil {
+				t.Fatalf("import after the kill: %v\n%s", err, out)
+			}
+			var s struct{ Created, Unchanged, Rejected int }
+			if err := json.Unmarshal([]byte(out), &s); err != nil || s.Created != rows || s.Rejected != 0 {
+				t.Fatalf("import after the kill: %v %+v\n%s", err, s, out)
+			}
+			if out, err := kam("", "check"); err != nil {
+				t.Fatalf("check: %v\n%s", err, out)
+			}
+			if n, _ := db.CountRows(context.Background(), "order_lines"); n != rows {
+				t.Errorf("%d lines, want %d", n, rows)
+			}
+		})
+	}
+}
+
+// waitWriting waits until the import has begun writing: the WAL grows on SQLite; PostgreSQL shows
+// its transaction. It returns false when the process ended first.
+func waitWriting(t *testing.T, d sqldb.Dialect, dsn string, exited chan error) bool {
+	t.Helper()
+	var pg *sql.DB
+	if d == sqldb.Postgres {
+		var err error
+		if pg, err = sql.Open("pgx", dsn); err != nil {
+			t.Fatal(err)
+		}
+		defer pg.Close()
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-exited:
+			exited <- err
+			return false
+		default:
+		}
+		if d == sqldb.SQLite {
+			if fi, err := os.Stat(strings.TrimPrefix(dsn, "sqlite:") + "-wal"); err == nil && fi.Size() > 4<<20 {
+				return true
+			}
+		} else {
+			var n int
+			err := pg.QueryRow(`SELECT count(*) FROM pg_stat_activity WHERE application_name = 'kam_import_killed'
+				AND xact_start IS NOT NULL AND now() - xact_start > interval '300 milliseconds'`).Scan(&n)
+			if err == nil && n > 0 {
+				return true
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatal("the import did not start writing within a minute")
+	return false
+}
+
+// countRows counts a table's rows.
+func countRows(t *testing.T, db *sqldb.DB, table string) int {
+	t.Helper()
+	n, err := db.CountRows(context.Background(), table)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestImportExportCommands runs the import, export and check commands as a user would.
+func TestImportExportCommands(t *testing.T) {
+	for _, d := range sqldbtest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			dsn := sqldbtest.DSN(t, d)
+			dir := t.TempDir()
+			lines := filepath.Join(dir, "lines.csv")
+			writeOrderLines(t, lines, 300)
+			exported := filepath.Join(dir, "export.xlsx")
+			steps := []struct {
+				name, stdin string
+				args        []string
+				wantErr     bool
+				want        string
+			}{
+				{"migrate", "", []string{"migrate"}, false, "migrated"},
+				{"admin", "an admin password\n", []string{"user", "add", "admin@kam.example", "--role", "admin", "--name", "Admin"}, false, "added"},
+				{"fields of a kind", "", []string{"import", "orders", "--help"}, false, "unit_price"},
+				{"no file", "", []string{"import", "orders"}, true, ""},
+				{"unknown kind", "", []string{"import", "bananas", lines}, true, ""},
+				{"dry run", "", []string{"import", "orders", lines, "--dry-run"}, false, "dry run: nothing written"},
+				{"import", "", []string{"import", "orders", lines, "--json"}, false, `"created": 300`},
+				{"again", "", []string{"import", "orders", lines}, false, "nothing changed"},
+				{"check", "", []string{"check"}, false, "rollups agree"},
+				{"export", "", []string{"export", "orders", "--format", "xlsx", "--output", exported}, false, ""},
+				{"export imports back unchanged", "", []string{"import", "orders", exported, "--json"}, false, `"unchanged": 300`},
+				{"export to stdout", "", []string{"export", "invoices"}, false, "invoice_no,customer_code"},
+				{"mapping saved", "", []string{"import", "orders", lines, "--map", "order_no=order_no", "--save-mapping", "erp", "--json"}, false, `"unchanged": 300`},
+				{"saved mapping used", "", []string{"import", "orders", lines, "--mapping", "erp"}, false, "nothing changed"},
+				{"saved mapping of another kind", "", []string{"import", "invoices", lines, "--mapping", "erp"}, true, ""},
+			}
+			for _, s := range steps {
+				out, errOut, err := run(t, dsn, s.stdin, s.args...)
+				if (err != nil) != s.wantErr {
+					t.Fatalf("%s: err %v, want error %v (out %q, stderr %q)", s.name, err, s.wantErr, out, errOut)
+				}
+				if !strings.Contains(out, s.want) {
+					t.Errorf("%s: output %q lacks %q", s.name, out, s.want)
+				}
+			}
+		})
+	}
+}
