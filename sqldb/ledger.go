@@ -233,11 +233,13 @@ func (s *LedgerService) DeleteOrder(ctx context.Context, id, version int64) erro
 	if n, _ := res.RowsAffected(); n != 1 {
 		return staleError(tx, "order", o.CustomerID, "order", id, version, o.Version)
 	}
+	if _, err := tx.Exec("DELETE FROM order_lines WHERE order_id = ?", id); err != nil {
+		return err
+	}
 	if _, err := tx.Exec("UPDATE invoices SET order_id = NULL WHERE order_id = ?", id); err != nil {
 		return err
 	}
-	// The lines are gone with the order (ON DELETE CASCADE); take them out of the rollups as they
-	// were read, under the order's header.
+	// Take the lines out of the rollups as they were read, under the order's header.
 	d := newRollupDelta()
 	t := &orderTally{head: orderHead{customer: o.CustomerID, date: o.OrderDate, kind: o.Kind, fx: o.FXRate}}
 	cats, err := productCategories(tx, o.Lines)

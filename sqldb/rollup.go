@@ -291,6 +291,9 @@ func (tx *Tx) upsertAdd(table string, keys, values []string, n int, row func(i i
 		sets[i] = fmt.Sprintf("%s = %s.%s + excluded.%s", v, table, v, v)
 	}
 	suffix := " ON CONFLICT (" + strings.Join(keys, ", ") + ") DO UPDATE SET " + strings.Join(sets, ", ")
+	if tx.sqlConn != nil && n > flushRows {
+		return tx.upsertAddByCopy(table, cols, suffix, n, row)
+	}
 	args := make([]any, 0, flushRows*len(cols))
 	for start := 0; start < n; start += flushRows {
 		end := min(start+flushRows, n)
@@ -301,6 +304,34 @@ func (tx *Tx) upsertAdd(table string, keys, values []string, n int, row func(i i
 		if _, err := tx.execPrepared(insertSQL(table, cols, end-start)+suffix, args...); err != nil {
 			return fmt.Errorf("update %s: %w", table, err)
 		}
+	}
+	return nil
+}
+
+// upsertAddByCopy is upsertAdd for large flushes on PostgreSQL: the rows are copied into a
+// temporary table, then added in one statement, instead of thousands of multi-row statements.
+func (tx *Tx) upsertAddByCopy(table string, cols []string, suffix string, n int, row func(i int, args []any) []any) error {
+	tmp := "delta_" + table
+	if _, err := tx.Exec("CREATE TEMP TABLE IF NOT EXISTS " + tmp + " (LIKE " + table + ") ON COMMIT DROP"); err != nil {
+		return err
+	}
+	if _, err := tx.Exec("TRUNCATE " + tmp); err != nil {
+		return err
+	}
+	rows := make([][]any, 0, min(n, 10000))
+	for start := 0; start < n; start += 10000 {
+		rows = rows[:0]
+		for i := start; i < min(start+10000, n); i++ {
+			rows = append(rows, row(i, make([]any, 0, len(cols))))
+		}
+		if err := tx.copyRows(tmp, cols, rows); err != nil {
+			return err
+		}
+	}
+	list := strings.Join(cols, ", ")
+	// ORDER BY the key: rows are locked in one order by every writer, so none deadlock.
+	if _, err := tx.Exec("INSERT INTO " + table + " (" + list + ") SELECT " + list + " FROM " + tmp + " ORDER BY 1, 2, 3" + suffix); err != nil {
+		return fmt.Errorf("update %s: %w", table, err)
 	}
 	return nil
 }
