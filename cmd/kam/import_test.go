@@ -96,6 +96,9 @@ func TestImportKilled(t *testing.T) {
 			if !errors.As(err, &ee) || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
 				t.Fatalf("import was not killed mid-file: %v", err)
 			}
+			if d == sqldb.Postgres {
+				waitGone(t, dsn)
+			}
 			for _, table := range []string{"orders", "order_lines", "customers", "products", "sales_monthly", "imports"} {
 				if n := countRows(t, db, table); n != 0 {
 					t.Errorf("after the kill, %s holds %d rows", table, n)
@@ -155,6 +158,27 @@ func waitWriting(t *testing.T, d sqldb.Dialect, dsn string, exited chan error) b
 	}
 	t.Fatal("the import did not start writing within a minute")
 	return false
+}
+
+// waitGone waits until PostgreSQL has ended the killed client's session (and rolled back its
+// transaction, releasing its locks): it notices the closed connection on its next read.
+func waitGone(t *testing.T, dsn string) {
+	t.Helper()
+	pg, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pg.Close()
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		var n int
+		if err := pg.QueryRow("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'kam_import_killed'").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			return
+		}
+	}
+	t.Fatal("PostgreSQL still runs the killed import's session after a minute")
 }
 
 // countRows counts a table's rows.
