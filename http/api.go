@@ -42,6 +42,7 @@ func (s *Server) registerAPI(mux *http.ServeMux) {
 	s.registerCustomerAPI(api)
 	s.registerUnitContactAPI(api)
 	s.registerUserAPI(api)
+	s.registerLedgerAPI(api)
 	documentBodies(api)
 }
 
