@@ -120,11 +120,15 @@ func ParseFixed(s string, scale int) (int64, error) {
 			return 0, errors.New("not a number")
 		}
 	}
-	u, err := strconv.ParseUint(strings.TrimLeft(digits, "0")+"0", 10, 64)
-	if err != nil || u/10 > 1<<63-1 {
+	digits = strings.TrimLeft(digits, "0")
+	if digits == "" {
+		return 0, nil
+	}
+	u, err := strconv.ParseUint(digits, 10, 64)
+	if err != nil || u > 1<<63-1 {
 		return 0, ErrOverflow
 	}
-	v := int64(u / 10)
+	v := int64(u)
 	if neg {
 		v = -v
 	}
