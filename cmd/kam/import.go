@@ -213,7 +213,7 @@ func printSummary(w io.Writer, s *importer.Summary, reportPath string) {
 }
 
 func (a *app) checkCmd() *cobra.Command {
-	var asJSON bool
+	var asJSON, repair bool
 	cmd := &cobra.Command{
 		Use:   "check",
 		Short: "Recompute the sales and cost rollups from the lines and report any difference",
@@ -245,6 +245,20 @@ func (a *app) checkCmd() *cobra.Command {
 					fmt.Fprintln(a.stdout, d)
 				}
 			}
+			if len(diffs) > 0 && repair {
+				if err := db.RebuildRollups(ctx); err != nil {
+					return err
+				}
+				after, err := db.CheckRollups(ctx)
+				if err != nil {
+					return err
+				}
+				if len(after) == 0 {
+					fmt.Fprintf(a.stderr, "%d rollup figure(s) differed; the rollups were rebuilt from the lines and now agree\n", len(diffs))
+					return nil
+				}
+				diffs = after
+			}
 			if len(diffs) > 0 {
 				return fmt.Errorf("%d rollup figure(s) differ from the lines", len(diffs))
 			}
@@ -255,5 +269,6 @@ func (a *app) checkCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the differences as JSON")
+	cmd.Flags().BoolVar(&repair, "repair", false, "after reporting differences, rebuild the rollups from the lines")
 	return cmd
 }

@@ -215,6 +215,9 @@ func TestImportExportCommands(t *testing.T) {
 				{"import", "", []string{"import", "orders", lines, "--json"}, false, `"created": 300`},
 				{"again", "", []string{"import", "orders", lines}, false, "nothing changed"},
 				{"check", "", []string{"check"}, false, "rollups agree"},
+				{"a corrupted rollup", "", []string{"check"}, true, "sales_monthly"},
+				{"repair", "", []string{"check", "--repair"}, false, "sales_monthly"},
+				{"repaired", "", []string{"check"}, false, "rollups agree"},
 				{"export", "", []string{"export", "orders", "--format", "xlsx", "--output", exported}, false, ""},
 				{"export imports back unchanged", "", []string{"import", "orders", exported, "--json"}, false, `"unchanged": 300`},
 				{"export to stdout", "", []string{"export", "invoices"}, false, "invoice_no,customer_code"},
@@ -223,6 +226,9 @@ func TestImportExportCommands(t *testing.T) {
 				{"saved mapping of another kind", "", []string{"import", "invoices", lines, "--mapping", "erp"}, true, ""},
 			}
 			for _, s := range steps {
+				if s.name == "a corrupted rollup" {
+					corrupt(t, dsn)
+				}
 				out, errOut, err := run(t, dsn, s.stdin, s.args...)
 				if (err != nil) != s.wantErr {
 					t.Fatalf("%s: err %v, want error %v (out %q, stderr %q)", s.name, err, s.wantErr, out, errOut)
@@ -232,5 +238,22 @@ func TestImportExportCommands(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// corrupt changes one stored rollup figure behind KAM's back, through the driver.
+func corrupt(t *testing.T, dsn string) {
+	t.Helper()
+	driver, name := "pgx", dsn
+	if strings.HasPrefix(dsn, "sqlite:") {
+		driver, name = "sqlite", strings.TrimPrefix(dsn, "sqlite:")
+	}
+	db, err := sql.Open(driver, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec("UPDATE sales_monthly SET net_revenue = net_revenue + 1 WHERE customer_id = (SELECT min(customer_id) FROM sales_monthly)"); err != nil {
+		t.Fatal(err)
 	}
 }
