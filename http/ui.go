@@ -18,6 +18,8 @@ type ui struct {
 	s        *Server
 	web      *web.Renderer
 	throttle *loginThrottle
+	// uploads keeps import files between the steps of an import.
+	uploads *uploads
 }
 
 // registerUI declares the UI's routes. Every route but /login, /lang and /static needs a
@@ -29,7 +31,7 @@ func (s *Server) registerUI(mux *http.ServeMux) {
 		// error that the web package's tests catch, never a condition of the running system.
 		panic(err)
 	}
-	u := &ui{s: s, web: r, throttle: newLoginThrottle(s.Now)}
+	u := &ui{s: s, web: r, throttle: newLoginThrottle(s.Now), uploads: newUploads(s.Now)}
 
 	mux.Handle("GET /static/", r.Assets())
 	mux.HandleFunc("GET /login", u.loginForm)
@@ -59,6 +61,8 @@ func (s *Server) registerUI(mux *http.ServeMux) {
 	mux.Handle("POST /customers/{id}/contacts/{cid}/edit", u.auth(u.contactUpdate))
 	mux.Handle("POST /customers/{id}/contacts/{cid}/delete", u.auth(u.contactDelete))
 
+	u.registerLedger(mux)
+
 	// Anything else is a friendly 404 page, except under /api/, whose clients read JSON.
 	mux.HandleFunc("/", u.notFound)
 }
@@ -82,6 +86,8 @@ func (rq *uiReq) base(title, nav string) web.Base {
 	b.Nav = nav
 	b.User = rq.user
 	b.CSRF = rq.csrf
+	b.NavLedger = kam.CanViewLedger(rq.actor)
+	b.NavImport = len(importKinds(rq.actor)) > 0
 	return b
 }
 

@@ -197,6 +197,7 @@ func (u *ui) customerList(rq *uiReq) {
 	}
 	pageCount := (total + q.Per - 1) / q.Per
 	p.Pager = pager(q.Page, pageCount, func(n int) string { pq := q; pq.Page = n; return pq.url() })
+	p.Exports = exportLinks(L, "customers", customerExportValues(q))
 
 	h := rq.r.Header
 	if h.Get("HX-Request") == "true" && h.Get("HX-Target") == "results" && h.Get("HX-History-Restore-Request") != "true" {
@@ -299,7 +300,8 @@ func (u *ui) customerCard(rq *uiReq) {
 	}
 	q := rq.r.URL.Query()
 	tab := q.Get("tab")
-	if !slices.Contains(cardTabs, tab) {
+	tabs := cardTabsFor(rq.actor)
+	if !slices.Contains(tabs, tab) {
 		tab = "profile"
 	}
 	card, err := u.s.Customers.Card(ctx, id, nil)
@@ -319,7 +321,7 @@ func (u *ui) customerCard(rq *uiReq) {
 	if kam.CanDeleteCustomer(rq.actor) {
 		p.DeleteURL = "/customers/" + strconv.FormatInt(id, 10) + "/delete"
 	}
-	if in := strings.TrimSpace(q.Get("as_of")); in != "" && tab != "history" {
+	if in := strings.TrimSpace(q.Get("as_of")); in != "" && asOfTab(tab) {
 		p.AsOfInput = in
 		t, ok := parseAsOf(in, L.Loc)
 		switch {
@@ -348,9 +350,9 @@ func (u *ui) customerCard(rq *uiReq) {
 		}
 	}
 	p.Card = card
-	for _, t := range cardTabs {
+	for _, t := range tabs {
 		link := customerURL(id, t)
-		if p.AsOf != nil && t != "history" {
+		if p.AsOf != nil && asOfTab(t) {
 			link = addQuery(link, "as_of", p.AsOfInput)
 		}
 		p.Tabs = append(p.Tabs, web.Link{Label: L.T("tab." + t), URL: link, Active: t == tab})
@@ -386,6 +388,11 @@ func (u *ui) customerCard(rq *uiReq) {
 			}
 			return s
 		})
+	default:
+		if err := u.fillLedgerTab(rq, p, tab); err != nil {
+			rq.fail(err)
+			return
+		}
 	}
 	rq.render(200, "customer", p)
 }

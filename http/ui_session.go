@@ -7,6 +7,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
+	"mime"
 	"net"
 	"net/http"
 	"net/url"
@@ -31,6 +32,16 @@ const (
 
 // maxFormBytes bounds a UI form body; the largest form (a customer with notes) is far smaller.
 const maxFormBytes = 1 << 20
+
+// maxUploadBytes bounds the body of an import upload: the file (maxImportFileBytes) and the
+// form's few small fields.
+const maxUploadBytes = maxImportFileBytes + 64<<10
+
+// isMultipart reports whether a request carries a multipart/form-data body (a file upload).
+func isMultipart(r *http.Request) bool {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return err == nil && mt == "multipart/form-data"
+}
 
 // langOf returns the language remembered in the kam_lang cookie, or the default zh-CN.
 func langOf(r *http.Request) string {
@@ -66,7 +77,14 @@ func sameOrigin(r *http.Request) bool {
 // auth wraps a UI handler: it resolves the session (else redirects to /login?next=…), puts the
 // actor in the context for the services' visibility scope, and checks the CSRF token of every
 // state-changing request.
-func (u *ui) auth(h func(rq *uiReq)) http.Handler {
+func (u *ui) auth(h func(rq *uiReq)) http.Handler { return u.authed(h, false) }
+
+// authUpload is auth for a route that takes a file. Its multipart body may be up to
+// maxUploadBytes and is left unread: the handler reads it as a stream and checks the CSRF token
+// (the X-CSRF-Token header, or the form's first part) before it reads the file (importUpload).
+func (u *ui) authUpload(h func(rq *uiReq)) http.Handler { return u.authed(h, true) }
+
+func (u *ui) authed(h func(rq *uiReq), upload bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		L := locale.New(langOf(r))
 		c, err := r.Cookie(sessionCookie)
@@ -84,12 +102,26 @@ func (u *ui) auth(h func(rq *uiReq)) http.Handler {
 			u.errorPage(w, r, L, nil, err)
 			return
 		}
+		multipart := upload && isMultipart(r)
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+			limit := int64(maxFormBytes)
+			if multipart {
+				limit = maxUploadBytes
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
 		}
 		actor := kam.ActorOf(user)
 		rq := &uiReq{u: u, w: w, user: user, actor: actor, L: L, csrf: csrfToken(c.Value)}
 		rq.r = r.WithContext(kam.WithActor(r.Context(), actor))
+		if multipart && r.Method == http.MethodPost {
+			if !sameOrigin(r) {
+				u.s.Logger.Warn("ui: CSRF check failed", "path", r.URL.Path, "user", user.ID)
+				rq.fail(kam.Errorf(kam.EUnauthorized, "bad CSRF token"))
+				return
+			}
+			h(rq) // the handler checks the token before it reads the file
+			return
+		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			if err := rq.r.ParseForm(); err != nil {
 				rq.fail(kam.Errorf(kam.EInvalid, "unreadable form: %v", err))

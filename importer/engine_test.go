@@ -360,6 +360,13 @@ func TestImportMappingAndBadFiles(t *testing.T) {
 		if s := e.mustRun(path, importer.RunOptions{Kind: "orders", Mapping: mapping}); s.Created != 1 {
 			t.Errorf("mapped import %+v", s)
 		}
+		// field= leaves a field out although a column bears its name.
+		skip := e.file("skip.csv", []byte("code,name,province\nK7,七号公司,广东\n"))
+		e.mustRun(skip, importer.RunOptions{Kind: "customers"})
+		e.mustRun(e.file("skip2.csv", []byte("code,name,province\nK7,七号公司,\n")), importer.RunOptions{Kind: "customers", Mapping: map[string]string{"province": ""}})
+		if cs, _, _ := e.cs.FindCustomers(e.ctx, kam.CustomerFilter{Q: "K7", Limit: 1}); len(cs) != 1 || cs[0].Province != "广东" {
+			t.Errorf("an unmapped field was written: %+v", cs)
+		}
 		if _, err := e.run(path, importer.RunOptions{Kind: "orders", Mapping: map[string]string{"order_no": "没有"}}); err == nil || !strings.Contains(err.Error(), "没有") {
 			t.Errorf("missing mapped column: %v", err)
 		}

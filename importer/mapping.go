@@ -6,8 +6,9 @@ import (
 	"strings"
 )
 
-// ParseMapping reads a --map value: field=Column pairs separated by commas. A column name that
-// itself holds a comma is written with a backslash before it.
+// ParseMapping reads a --map value: field=Column pairs separated by commas; field= (no column)
+// leaves the field out even when a column bears its name. A column name that itself holds a comma
+// is written with a backslash before it.
 func ParseMapping(s string) (map[string]string, error) {
 	out := map[string]string{}
 	if strings.TrimSpace(s) == "" {
@@ -31,7 +32,7 @@ func ParseMapping(s string) (map[string]string, error) {
 	for _, p := range parts {
 		field, col, ok := strings.Cut(p, "=")
 		field, col = strings.TrimSpace(field), strings.TrimSpace(col)
-		if !ok || field == "" || col == "" {
+		if !ok || field == "" {
 			return nil, fmt.Errorf("--map: %q is not field=Column", p)
 		}
 		if _, dup := out[field]; dup {
@@ -60,6 +61,9 @@ func resolveMapping(k *Kind, header []string, explicit map[string]string) (map[s
 		if _, ok := k.Field(field); !ok {
 			problems = append(problems, fmt.Sprintf("%s is not a field of %s (fields: %s)", field, k.Name, strings.Join(fieldNames(k), ", ")))
 			continue
+		}
+		if col == "" {
+			continue // the field is not imported, even if a column bears its name
 		}
 		i, ok := index[strings.ToLower(col)]
 		if !ok {

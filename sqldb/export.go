@@ -34,6 +34,9 @@ func (s *LedgerService) Export(ctx context.Context, kind string, f kam.LedgerFil
 	if err != nil {
 		return err
 	}
+	if kind == "costs" && f.Status != "" {
+		q.add("d.expense_code = ?", f.Status)
+	}
 	if kind == "invoices" {
 		switch f.Status {
 		case "open":

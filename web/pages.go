@@ -24,6 +24,10 @@ type Base struct {
 	// Flash is a translated one-line notice after a redirect ("saved").
 	Flash   string
 	Version string
+	// NavLedger and NavImport show the ledger lists and the import page in the header, for the
+	// users who may see and use them.
+	NavLedger bool
+	NavImport bool
 }
 
 // Option is one choice of a select.
@@ -76,6 +80,8 @@ type CustomerListPage struct {
 	ClearURL  string
 	CanCreate bool
 	Provinces []string
+	// Exports download the current filter (CSV UTF-8 with BOM, CSV GB18030, XLSX).
+	Exports []Link
 }
 
 // Column is a header of a sortable table. URL sorts by it (toggling the direction when it is
@@ -155,6 +161,9 @@ type CardPage struct {
 	History      []HistoryRow
 	HistoryTotal int
 	HistoryPager Pager
+
+	// Ledger is set on the ledger tabs (orders, invoices, costs, sales).
+	Ledger *CardLedger
 }
 
 // FieldRow is a label and a display value.
@@ -310,4 +319,227 @@ type ConflictChange struct {
 	User   string
 	At     string
 	Fields []string
+}
+
+// --- The money side of the files: ledger lists, the order page, the card's ledger tabs ---
+
+// Cell is one cell of a ledger table: a text, optionally a link, with lines below it (a
+// payment's allocations) and a badge (an invoice's state).
+type Cell struct {
+	Text  string
+	URL   string
+	Class string
+	// Badge is a short label next to the text; BadgeClass colours it.
+	Badge      string
+	BadgeClass string
+	Lines      []string
+	// Title is a tooltip (the full value of a clipped cell).
+	Title string
+}
+
+// LedgerRow is one row of a ledger table; Class marks it (open, overdue, return …).
+type LedgerRow struct {
+	Class string
+	Cells []Cell
+}
+
+// LedgerTable is a table of ledger documents with its paging; the same block renders the list
+// pages and the card's tabs.
+type LedgerTable struct {
+	ID      string
+	Columns []Column
+	Rows    []LedgerRow
+	// Foot is a totals row, when the table has one.
+	Foot  []Cell
+	Empty string
+	Pager Pager
+}
+
+// LedgerListPage is one of /orders, /invoices, /payments, /costs and /products: search, date
+// range, status, sortable columns, paging and export, all in the URL like the customer list.
+type LedgerListPage struct {
+	Base
+	Kind    string
+	Heading string
+	// Action is the list's path, the target of the filter form.
+	Action            string
+	Q, From, To       string
+	Status, Sort      string
+	Per               int
+	SearchPlaceholder string
+	// Dates is false for lists without a document date (products).
+	Dates bool
+	// StatusLabel names the status filter (invoice state, expense code); no filter when empty.
+	StatusLabel string
+	Statuses    []Option
+	// CustomerID limits the list to one customer (reached from a card); Customer names it and
+	// CustomerURL opens the card when the user may see it.
+	CustomerID  string
+	Customer    string
+	CustomerURL string
+	RemoveCust  string
+	PerOptions  []Option
+	Table       LedgerTable
+	Total       int
+	First, Last int
+	Filtered    bool
+	ClearURL    string
+	// Exports download the current filter: CSV (UTF-8 with BOM), CSV (GB18030), XLSX.
+	Exports []Link
+}
+
+// OrderPage is /orders/{id}: an order or return document with its lines.
+type OrderPage struct {
+	Base
+	O           *kam.Order
+	Heading     string
+	Facts       []FieldRow
+	CustomerURL string
+	ListURL     string
+	Lines       LedgerTable
+}
+
+// CardLedger is what the card's ledger tabs show (orders, invoices and payments, costs, monthly
+// sales).
+type CardLedger struct {
+	Title string
+	Table *LedgerTable
+	// Payments is the second table of the invoices tab, with its own link and exports.
+	Payments        *LedgerTable
+	PaymentsTitle   string
+	PaymentsURL     string
+	PaymentsExports []Link
+	// Totals sum the tab: open and overdue receivables, costs per expense code.
+	Totals []Figure
+	// Filters are the status links of the invoices tab.
+	Filters []Link
+	// AllURL opens the full list filtered to this customer; Exports download it.
+	AllURL  string
+	Exports []Link
+	Sales   []SalesRow
+	// SalesTotal sums the months shown.
+	SalesTotal *SalesRow
+	SalesFrom  string
+	SalesTo    string
+}
+
+// Figure is a labelled total; Class colours it (warn for overdue receivables).
+type Figure struct {
+	Label string
+	Value string
+	Class string
+}
+
+// SalesRow is one month of the card's sales table.
+type SalesRow struct {
+	Month      string
+	NetRevenue string
+	Returns    string
+	Profit     string
+	Margin     string
+	Orders     string
+	// Empty marks a month without sales (shown dimmed).
+	Empty bool
+}
+
+// --- Import ---
+
+// ImportUploadPage is /import: choose the kind and the file.
+type ImportUploadPage struct {
+	Base
+	Kinds   []ImportKind
+	Kind    string
+	Error   string
+	MaxSize string
+}
+
+// ImportKind is a kind of import the user may run, with its fields for the help text.
+type ImportKind struct {
+	Value    string
+	Label    string
+	Doc      string
+	Selected bool
+	Required string
+}
+
+// ImportPage is /import/{id}: the column mapping with a preview, the options, and the result of
+// the last dry run or import.
+type ImportPage struct {
+	Base
+	ID        string
+	Action    string
+	Kind      string
+	KindLabel string
+	FileName  string
+	Format    string
+	Encoding  string
+	Size      string
+	// Fields are the kind's fields, each with the file's columns to choose from.
+	Fields []ImportField
+	// Header and Preview show the first rows of the file; PreviewError why it cannot be read.
+	Header       []string
+	Preview      [][]string
+	PreviewNotes []string
+	PreviewError string
+	// Options.
+	IsCSV       bool
+	Encodings   []Option
+	Sheet       string
+	DateLayouts []Option
+	NoCreate    bool
+	SkipInvalid bool
+	// Error is a problem of the last run (an unreadable file, a missing required column).
+	Error   string
+	Summary *ImportSummary
+	// Done is set after the import was written: the file is gone, only the summary remains.
+	Done bool
+	// Running is set while the import runs (a second tab, a reload).
+	Running bool
+	// ListURL shows what was imported.
+	ListURL string
+}
+
+// ImportField is one field of the kind with the column that feeds it.
+type ImportField struct {
+	Name     string
+	Label    string
+	Doc      string
+	Required bool
+	Options  []Option
+	// Missing marks a required field without a column.
+	Missing bool
+}
+
+// ImportSummary is what a dry run or an import did.
+type ImportSummary struct {
+	DryRun    bool
+	Written   bool
+	State     string
+	StateKey  string
+	RowsRead  int
+	Created   int
+	Updated   int
+	Unchanged int
+	Rejected  int
+	Reasons   []ImportReason
+	Errors    []ImportError
+	// More is how many problems the page does not list (the report has them all).
+	More      int
+	ReportURL string
+	Seconds   string
+}
+
+// ImportReason counts the rows rejected for one reason.
+type ImportReason struct {
+	Reason string
+	Count  int
+}
+
+// ImportError is one problem of one row.
+type ImportError struct {
+	Row    int
+	Column string
+	Field  string
+	Value  string
+	Reason string
 }
