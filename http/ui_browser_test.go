@@ -129,7 +129,16 @@ func step(t *testing.T, ctx context.Context, name string, actions ...chromedp.Ac
 // waitFor polls a JavaScript condition until it is true.
 func waitFor(t *testing.T, ctx context.Context, name, expr string) {
 	t.Helper()
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](expr, chromedp.WithPollingInterval(100*time.Millisecond))); err != nil {
+	var err error
+	for attempt := 0; attempt < 5; attempt++ {
+		_, err = chromedp.Run(ctx, chromedp.Poll[bool](expr, chromedp.WithPollingInterval(100*time.Millisecond)))
+		// A navigation or history push while polling destroys the page's JavaScript context the
+		// poll runs in; poll again in the new one.
+		if err == nil || !strings.Contains(err.Error(), "Cannot find context with specified id") {
+			break
+		}
+	}
+	if err != nil {
 		body, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body ? document.body.innerText : ""`))
 		t.Fatalf("%s: waiting for %s: %v\npage:\n%s", name, expr, err, truncate(body, 2000))
 	}
