@@ -1,5 +1,7 @@
 // Package demo generates a realistic, deterministic portfolio of Chinese B2B customers for demos,
-// tests and benchmarks: a sales organisation, customers with their units and contacts.
+// tests and benchmarks: a sales organisation, customers with their units and contacts, and two
+// years of their ledger (products, orders and returns, invoices, payments, cost to serve,
+// financial statements, wallet estimates) ending on the portfolio's today; see ledger.go.
 //
 // Every person gets the same demo password, [Password] ("kam-demo-2026"). The users come in this
 // order (ids 1, 2, …):
@@ -27,12 +29,15 @@
 // Generated strings share large backing blocks to keep generation fast; a caller that keeps a
 // few strings of a discarded portfolio for long should copy them (strings.Clone).
 //
-// The same Options give byte-identical output: the generator draws only from its own PCG source
-// seeded with Options.Seed, never from the clock, the global source or map iteration order.
+// The same Options give byte-identical output: the generator draws only from its own PCG sources
+// seeded with Options.Seed, never from the global source or map iteration order, and reads the
+// clock only for the date of today when Options.Today is zero. The customers, units and contacts
+// do not depend on Today.
 package demo
 
 import (
 	"math/rand/v2"
+	"time"
 	"unsafe"
 
 	"kam"
@@ -47,7 +52,13 @@ const DefaultCustomers = 300
 // Options configure Generate.
 type Options struct {
 	Customers int   // number of customers (default 300 when 0)
-	Seed      int64 // same seed + same Customers → byte-identical output
+	Seed      int64 // same seed + same Customers + same Today → byte-identical output
+	// Today is the demo's today: the ledger ends on its date in China (UTC+8). Zero means the
+	// current date, so that the demo looks current; set it for output that does not depend on
+	// the day it is generated.
+	Today time.Time
+	// NoLedger leaves the ledger out: for tests and benchmarks of the customer file alone.
+	NoLedger bool
 }
 
 // Person is a generated user with their demo password.
@@ -62,6 +73,21 @@ type Portfolio struct {
 	Customers []*kam.Customer // ID == index+1; OwnerID, ParentID, Team refer to ids above
 	Units     []*kam.Unit     // ID == index+1; CustomerID, ParentUnitID refer to ids above
 	Contacts  []*kam.Contact  // ID == index+1; CustomerID, UnitID, ReportsToID refer to ids above
+
+	// The ledger, see ledger.go. Read-only fields of the kam types (names and codes of what a
+	// record refers to) are left empty, except the numbers of the documents referred to
+	// (Order.ReturnOfNo, Invoice.OrderNo, Allocation.InvoiceNo), Product.Category, and the sums
+	// Order.Amount, Order.Cost, Order.LineCount and Invoice.Paid. All amounts are in CNY.
+	Today        string                // YYYY-MM-DD, the ledger's last day
+	Categories   []*kam.Category       // ID == index+1
+	Products     []*kam.Product        // ID == index+1; CategoryID refers to Categories
+	ProductCosts []kam.Money           // standard unit cost of Products[i]; a line's cost is it × quantity
+	Orders       []*kam.Order          // ID == index+1, by date; sales and returns, with their lines
+	Invoices     []*kam.Invoice        // ID == index+1, by date; one per sales order
+	Payments     []*kam.Payment        // ID == index+1, by date; Allocations refer to Invoices
+	Costs        []*kam.Cost           // ID == index+1, by date; cost-to-serve entries
+	Financials   []*kam.Financials     // ID == index+1; annual statements of large customers
+	Wallet       []*kam.WalletEstimate // large customer × category × year
 }
 
 // Generate builds the portfolio for o. A negative Customers counts as zero (the default).
@@ -73,6 +99,14 @@ func Generate(o Options) *Portfolio {
 	g := newGenerator(o.Seed, n)
 	g.users(n)
 	g.customers(n)
+	if o.NoLedger {
+		return g.p
+	}
+	today := o.Today
+	if today.IsZero() {
+		today = time.Now()
+	}
+	g.ledger(o.Seed, today)
 	return g.p
 }
 

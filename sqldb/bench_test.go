@@ -20,7 +20,7 @@ func BenchmarkCard(b *testing.B) {
 
 func benchmarkCard(b *testing.B, d sqldb.Dialect) {
 	db := sqldbtest.Open(b, d)
-	p := demo.Generate(demo.Options{Customers: 2000, Seed: 1})
+	p := demo.Generate(demo.Options{Customers: 2000, Seed: 1, NoLedger: true})
 	if err := db.LoadDemo(context.Background(), p); err != nil {
 		b.Fatal(err)
 	}
@@ -38,7 +38,7 @@ func benchmarkCard(b *testing.B, d sqldb.Dialect) {
 // the total: the directory counts, the database reads the page's rows.
 func BenchmarkListByName(b *testing.B) {
 	db := sqldbtest.Open(b, sqldb.SQLite)
-	p := demo.Generate(demo.Options{Customers: 20000, Seed: 1})
+	p := demo.Generate(demo.Options{Customers: 20000, Seed: 1, NoLedger: true})
 	if err := db.LoadDemo(context.Background(), p); err != nil {
 		b.Fatal(err)
 	}
@@ -58,7 +58,7 @@ func BenchmarkListByName(b *testing.B) {
 // BenchmarkDirectoryBuild builds the customer directory of a 20,000-customer portfolio.
 func BenchmarkDirectoryBuild(b *testing.B) {
 	db := sqldbtest.Open(b, sqldb.SQLite)
-	p := demo.Generate(demo.Options{Customers: 20000, Seed: 1})
+	p := demo.Generate(demo.Options{Customers: 20000, Seed: 1, NoLedger: true})
 	if err := db.LoadDemo(context.Background(), p); err != nil {
 		b.Fatal(err)
 	}

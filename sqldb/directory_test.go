@@ -20,7 +20,7 @@ import (
 func TestDirectoryMatchesSQL(t *testing.T) {
 	sqldbtest.ForEachDialect(t, func(t *testing.T, db *sqldb.DB) {
 		ctx := context.Background()
-		p := demo.Generate(demo.Options{Customers: 1500, Seed: 11})
+		p := demo.Generate(demo.Options{Customers: 1500, Seed: 11, NoLedger: true})
 		if err := db.LoadDemo(ctx, p); err != nil {
 			t.Fatal(err)
 		}
@@ -163,7 +163,7 @@ func TestDirectorySeesOtherProcesses(t *testing.T) {
 			if err := one.Migrate(ctx); err != nil {
 				t.Fatal(err)
 			}
-			p := demo.Generate(demo.Options{Customers: 50, Seed: 8})
+			p := demo.Generate(demo.Options{Customers: 50, Seed: 8, NoLedger: true})
 			if err := one.LoadDemo(ctx, p); err != nil {
 				t.Fatal(err)
 			}
@@ -232,7 +232,7 @@ func TestDirectoryLateCommit(t *testing.T) {
 		if err := db.Migrate(ctx); err != nil {
 			t.Fatal(err)
 		}
-		p := demo.Generate(demo.Options{Customers: 20, Seed: 9})
+		p := demo.Generate(demo.Options{Customers: 20, Seed: 9, NoLedger: true})
 		if err := db.LoadDemo(ctx, p); err != nil {
 			t.Fatal(err)
 		}

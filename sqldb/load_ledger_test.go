@@ -16,7 +16,7 @@ import (
 func TestLoadDemoLedger(t *testing.T) {
 	sqldbtest.ForEachDialect(t, func(t *testing.T, db *sqldb.DB) {
 		ctx := context.Background()
-		p := demo.Generate(demo.Options{Customers: 250, Seed: 12, Today: time.Date(2026, 5, 20, 10, 0, 0, 0, time.UTC)})
+		p := demo.Generate(demo.Options{Customers: 120, Seed: 12, Today: time.Date(2026, 5, 20, 10, 0, 0, 0, time.UTC)})
 		if err := db.LoadDemo(ctx, p); err != nil {
 			t.Fatal(err)
 		}

@@ -17,8 +17,8 @@ const demoPast = 540 * 24 * time.Hour
 // loadDemo generates a portfolio, loads it as it was demoPast ago, then replays a year and a half
 // of edits through the customer service so that timelines and "as of" views have a past.
 func loadDemo(ctx context.Context, db *sqldb.DB, customers int, seed int64) (*demo.Portfolio, int, error) {
-	p := demo.Generate(demo.Options{Customers: customers, Seed: seed})
 	now := time.Now()
+	p := demo.Generate(demo.Options{Customers: customers, Seed: seed, Today: now})
 	defer func() { db.Now = time.Now }()
 	db.Now = func() time.Time { return now.Add(-demoPast) }
 	if err := db.LoadDemo(ctx, p); err != nil {
