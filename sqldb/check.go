@@ -32,6 +32,13 @@ func ledgerSQL(col string) string {
 // rows that are all zero count as absent. Both sides are read in key order and merged, so memory
 // stays flat however large the ledger.
 func (db *DB) CheckRollups(ctx context.Context) ([]RollupDiff, error) {
+	if db.dialect == Postgres {
+		// Fresh statistics keep the recount on hash joins (a plan made on stale estimates can
+		// turn it into hours of nested loops).
+		if _, err := db.write.ExecContext(ctx, "ANALYZE orders, order_lines, products, costs"); err != nil {
+			return nil, err
+		}
+	}
 	var orphans int
 	err := db.reader().queryRow(ctx, `SELECT count(*) FROM order_lines l WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = l.order_id)
 		OR NOT EXISTS (SELECT 1 FROM products p WHERE p.id = l.product_id)`).Scan(&orphans)

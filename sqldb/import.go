@@ -38,6 +38,8 @@ type importSession struct {
 	evicted map[string]struct{}
 	units   map[unitKey]int64
 	expense map[string]string // expense codes by code and by name
+	// written counts the records the import wrote (for statistics after large imports).
+	written int
 	// occurrences counts rows without a reference by content, for their derived keys.
 	occurrences map[string]int
 	// customerRejects holds why a customer code could not be created.
@@ -176,6 +178,9 @@ func (is *importSession) Finish(commit bool, sha256 string, summary any) error {
 	if err := is.tx.flushRollups(is.delta); err != nil {
 		return err
 	}
+	if err := is.analyze(); err != nil {
+		return err
+	}
 	sj, err := json.Marshal(summary)
 	if err != nil {
 		return err
@@ -184,6 +189,16 @@ func (is *importSession) Finish(commit bool, sha256 string, summary any) error {
 		return err
 	}
 	return is.tx.Commit()
+}
+
+// analyze refreshes PostgreSQL's statistics after a large import: planned on the empty tables'
+// estimates, joins over a million fresh lines would pick nested loops and take hours.
+func (is *importSession) analyze() error {
+	if is.tx.db.dialect != Postgres || is.written < 10000 {
+		return nil
+	}
+	_, err := is.tx.Exec("ANALYZE customers, products, orders, order_lines, invoices, payments, costs, sales_monthly, sales_category_monthly, cost_monthly")
+	return err
 }
 
 // maybeFlush adds the rollup deltas to the tables once they grow large, bounding memory.

@@ -273,6 +273,7 @@ func (is *importSession) OrderLines(rows []kam.OrderLineRow) ([]kam.RowResult, e
 	if err := is.insertOrders(newOrders); err != nil {
 		return nil, err
 	}
+	is.written += len(newLines) + len(newOrders)
 	lineRows := make([][]any, 0, len(newLines))
 	for _, nl := range newLines {
 		// Plain int64s: database/sql converts named types (kam.Money) by reflection.
