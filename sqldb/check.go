@@ -40,15 +40,16 @@ func (db *DB) CheckRollups(ctx context.Context) ([]RollupDiff, error) {
 		}
 	}
 	var orphans int
-	err := db.reader().queryRow(ctx, `SELECT count(*) FROM order_lines l WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = l.order_id)
-		OR NOT EXISTS (SELECT 1 FROM products p WHERE p.id = l.product_id)`).Scan(&orphans)
+	err := db.reader().queryRow(ctx, `SELECT (SELECT count(*) FROM order_lines l WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = l.order_id)
+		OR NOT EXISTS (SELECT 1 FROM products p WHERE p.id = l.product_id))
+		+ (SELECT count(*) FROM orders o WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.id = o.customer_id))`).Scan(&orphans)
 	if err != nil {
 		return nil, err
 	}
 	var diffs []RollupDiff
 	if orphans > 0 {
 		// Lines carry no foreign keys (see the schema); this is the check that they hold.
-		diffs = append(diffs, RollupDiff{Table: "order_lines", Key: "without their order or product", Column: "lines", Stored: int64(orphans)})
+		diffs = append(diffs, RollupDiff{Table: "order_lines", Key: "without their order, product or customer", Column: "records", Stored: int64(orphans)})
 	}
 	checks := rollupQueries()
 	for _, c := range checks {
