@@ -46,6 +46,7 @@ type importSession struct {
 	customerRejects map[string]kam.RowResult
 	nextID          map[string]int64
 	idPool          map[string][]int64
+	sequences       map[string]string // PostgreSQL: each table's id sequence
 }
 
 type customerRef struct {
@@ -82,7 +83,7 @@ func (s *LedgerService) BeginImport(ctx context.Context, st kam.ImportStart) (ka
 	is := &importSession{s: s, tx: tx, ctx: ctx, a: a, start: st, delta: newRollupDelta(),
 		customers: map[string]*customerRef{}, products: map[string]*productRef{}, categories: map[string]int64{},
 		users: map[string]int64{}, orders: map[string]*orderAcc{}, units: map[unitKey]int64{}, expense: map[string]string{},
-		customerRejects: map[string]kam.RowResult{}, nextID: map[string]int64{}, idPool: map[string][]int64{}}
+		customerRejects: map[string]kam.RowResult{}, nextID: map[string]int64{}, idPool: map[string][]int64{}, sequences: map[string]string{}}
 	if err := is.init(); err != nil {
 		tx.Rollback()
 		return nil, err
@@ -398,7 +399,7 @@ func (is *importSession) allocIDs(table string, n int) ([]int64, error) {
 
 // takeID returns a new id of a table. SQLite's single writer holds the database for the whole
 // import, so counting on from the largest id is safe; PostgreSQL hands ids out from the identity's
-// sequence, fetched a thousand at a time.
+// sequence, fetched ten thousand at a time.
 func (is *importSession) takeID(table string) (int64, error) {
 	if is.tx.db.dialect == SQLite {
 		next, ok := is.nextID[table]
@@ -413,7 +414,14 @@ func (is *importSession) takeID(table string) (int64, error) {
 	}
 	pool := is.idPool[table]
 	if len(pool) == 0 {
-		rows, err := is.tx.Query("SELECT nextval(pg_get_serial_sequence('" + table + "', 'id')) FROM generate_series(1, 1000)")
+		seq, ok := is.sequences[table]
+		if !ok {
+			if err := is.tx.QueryRow("SELECT pg_get_serial_sequence(?, 'id')", table).Scan(&seq); err != nil {
+				return 0, err
+			}
+			is.sequences[table] = seq
+		}
+		rows, err := is.tx.Query("SELECT nextval(?::regclass) FROM generate_series(1, 10000)", seq)
 		if err != nil {
 			return 0, err
 		}
