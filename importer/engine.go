@@ -191,6 +191,7 @@ func Run(ctx context.Context, store kam.ImportStore, path string, opt RunOptions
 	}
 	commit := !opt.DryRun && (s.Rejected == 0 || opt.SkipInvalid)
 	s.Written = commit
+	// The time recorded with the import stops before the commit; the caller's copy includes it.
 	s.Seconds = time.Since(started).Seconds()
 	h := <-hashed
 	if h.err != nil {
@@ -200,6 +201,7 @@ func Run(ctx context.Context, store kam.ImportStore, path string, opt RunOptions
 	if err := session.Finish(commit, h.sum, s); err != nil {
 		return nil, err
 	}
+	s.Seconds = time.Since(started).Seconds()
 	return s, nil
 }
 
