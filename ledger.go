@@ -280,3 +280,16 @@ func CanDeleteOrder(a *Actor) bool {
 type Exporter interface {
 	Export(ctx context.Context, kind string, f LedgerFilter, fn func(map[string]string) error) error
 }
+
+// CustomerPeriod are one customer's figures over a period, from the rollups, in the ledger
+// currency: what portfolio analytics start from.
+type CustomerPeriod struct {
+	CustomerID  int64
+	Code        string
+	NetRevenue  Money // sales minus returns
+	GrossProfit Money // net revenue minus the cost of the goods
+	CostToServe Money
+}
+
+// Profit is the customer's profit after cost-to-serve.
+func (c CustomerPeriod) Profit() Money { return c.GrossProfit - c.CostToServe }

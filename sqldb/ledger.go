@@ -605,3 +605,55 @@ func (s *LedgerService) Mappings(ctx context.Context, kind string) ([]string, er
 	}
 	return out, rows.Err()
 }
+
+// PeriodFigures returns, for every customer the actor may see, its net revenue, gross profit and
+// cost-to-serve over the months from–to (YYYY-MM, inclusive), from the rollups. Customers without
+// sales are included, with zeros.
+func (s *LedgerService) PeriodFigures(ctx context.Context, from, to string) ([]kam.CustomerPeriod, error) {
+	a, err := actorOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !kam.CanViewLedger(a) {
+		return nil, kam.Errorf(kam.EForbidden, "your role may not see sales figures")
+	}
+	scope, sargs := scopeSQL(a)
+	c := s.db.reader()
+	rows, err := c.query(ctx, `SELECT c.id, c.code, COALESCE(SUM(m.net_revenue), 0), COALESCE(SUM(m.gross_profit), 0)
+		FROM customers c LEFT JOIN sales_monthly m ON m.customer_id = c.id AND m.month >= ? AND m.month <= ?
+		WHERE `+scope+` GROUP BY c.id, c.code ORDER BY c.id`, append([]any{from, to}, sargs...)...)
+	if err != nil {
+		return nil, err
+	}
+	var out []kam.CustomerPeriod
+	index := map[int64]int{}
+	for rows.Next() {
+		var p kam.CustomerPeriod
+		if err := rows.Scan(&p.CustomerID, &p.Code, &p.NetRevenue, &p.GrossProfit); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		index[p.CustomerID] = len(out)
+		out = append(out, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	costs, err := c.query(ctx, "SELECT customer_id, SUM(amount) FROM cost_monthly WHERE month >= ? AND month <= ? GROUP BY customer_id", from, to)
+	if err != nil {
+		return nil, err
+	}
+	defer costs.Close()
+	for costs.Next() {
+		var id int64
+		var amount kam.Money
+		if err := costs.Scan(&id, &amount); err != nil {
+			return nil, err
+		}
+		if i, ok := index[id]; ok {
+			out[i].CostToServe = amount
+		}
+	}
+	return out, costs.Err()
+}

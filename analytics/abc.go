@@ -1,0 +1,102 @@
+// Package analytics holds the portfolio calculations of key account management (SPEC §C3): ABC
+// classification, profitability and the whale curve, RFM. Pure functions over plain slices: no
+// SQL, no HTTP; the store feeds them rollups.
+package analytics
+
+import (
+	"math/big"
+	"sort"
+
+	"kam"
+)
+
+// CustomerFigures are one customer's figures over a period.
+type CustomerFigures = kam.CustomerPeriod
+
+// ABCThresholds are the cumulative shares that close class A and class B (settings).
+type ABCThresholds struct {
+	A, B *big.Rat
+}
+
+// DefaultABC is 80% / 95%.
+func DefaultABC() ABCThresholds { return ABCThresholds{A: big.NewRat(80, 100), B: big.NewRat(95, 100)} }
+
+// ABCRank is one customer's place in an ABC classification.
+type ABCRank struct {
+	CustomerID int64
+	Code       string
+	Rank       int // 1 = largest revenue
+	Revenue    kam.Money
+	Class      string // A, B or C
+	Share      *big.Rat
+	Cumulative *big.Rat // share of the running total including this customer
+}
+
+// ABCClass sums one class.
+type ABCClass struct {
+	Customers int
+	Revenue   kam.Money
+	Share     *big.Rat
+}
+
+// ABC is a classification of a portfolio by net revenue.
+type ABC struct {
+	Ranks   []ABCRank
+	Classes map[string]*ABCClass
+	Total   kam.Money // the sum of the positive revenues: the base of every share
+}
+
+// ClassifyABC ranks customers by net revenue, descending, ties by code ascending. A customer is
+// A while the running total before it is below t.A of the total, B while below t.B, else C; so the
+// customer whose revenue crosses a threshold still belongs to the class it crosses. Customers with
+// zero or negative revenue are C, and shares are of the sum of positive revenues only, so a
+// customer with net returns does not shrink the base of the others' shares.
+func ClassifyABC(cs []CustomerFigures, t ABCThresholds) ABC {
+	sorted := append([]CustomerFigures(nil), cs...)
+	sort.SliceStable(sorted, func(i, j int) bool {
+		if sorted[i].NetRevenue != sorted[j].NetRevenue {
+			return sorted[i].NetRevenue > sorted[j].NetRevenue
+		}
+		return sorted[i].Code < sorted[j].Code
+	})
+	var total kam.Money
+	for _, c := range sorted {
+		if c.NetRevenue > 0 {
+			total += c.NetRevenue
+		}
+	}
+	out := ABC{Total: total, Classes: map[string]*ABCClass{}}
+	for _, k := range []string{"A", "B", "C"} {
+		out.Classes[k] = &ABCClass{Share: new(big.Rat)}
+	}
+	var before kam.Money
+	for i, c := range sorted {
+		r := ABCRank{CustomerID: c.CustomerID, Code: c.Code, Rank: i + 1, Revenue: c.NetRevenue, Class: "C", Share: new(big.Rat), Cumulative: new(big.Rat)}
+		if total > 0 {
+			r.Share = big.NewRat(int64(c.NetRevenue), int64(total))
+			r.Cumulative = big.NewRat(int64(before+max(c.NetRevenue, 0)), int64(total))
+			prior := big.NewRat(int64(before), int64(total))
+			if c.NetRevenue > 0 {
+				switch {
+				case prior.Cmp(t.A) < 0:
+					r.Class = "A"
+				case prior.Cmp(t.B) < 0:
+					r.Class = "B"
+				}
+			}
+		}
+		if c.NetRevenue > 0 {
+			before += c.NetRevenue
+		}
+		cl := out.Classes[r.Class]
+		cl.Customers++
+		cl.Revenue += c.NetRevenue
+		out.Ranks = append(out.Ranks, r)
+	}
+	for _, cl := range out.Classes {
+		if total > 0 {
+			cl.Share = big.NewRat(int64(cl.Revenue), int64(total))
+		}
+	}
+	return out
+}

@@ -1,0 +1,65 @@
+package analytics
+
+import (
+	"math/big"
+	"sort"
+
+	"kam"
+)
+
+// Whale is the whale curve of a portfolio: customers ranked by profit (after cost-to-serve),
+// descending, with the cumulative profit. Its peak is where the cost customers start to eat the
+// profit the others make (Kaplan's whale curve).
+type Whale struct {
+	Points []WhalePoint
+	Total  kam.Money // the portfolio's profit
+	// PeakShare is the peak of the cumulative profit as a fraction of the total profit (e.g.
+	// 1.2487: the best customers make 124.87% of what the portfolio keeps); nil when the total
+	// is not positive.
+	PeakShare *big.Rat
+	PeakRank  int
+	// CostCustomers counts customers with negative profit; ProfitCustomers the others with profit > 0.
+	CostCustomers, ProfitCustomers int
+}
+
+// WhalePoint is one customer on the curve.
+type WhalePoint struct {
+	CustomerID int64
+	Code       string
+	Rank       int
+	Profit     kam.Money
+	Cumulative kam.Money
+}
+
+// WhaleCurve ranks customers by profit, descending, ties by code ascending.
+func WhaleCurve(cs []CustomerFigures) Whale {
+	sorted := append([]CustomerFigures(nil), cs...)
+	sort.SliceStable(sorted, func(i, j int) bool {
+		pi, pj := sorted[i].Profit(), sorted[j].Profit()
+		if pi != pj {
+			return pi > pj
+		}
+		return sorted[i].Code < sorted[j].Code
+	})
+	var w Whale
+	var cum, peak kam.Money
+	for i, c := range sorted {
+		p := c.Profit()
+		cum += p
+		w.Points = append(w.Points, WhalePoint{CustomerID: c.CustomerID, Code: c.Code, Rank: i + 1, Profit: p, Cumulative: cum})
+		if i == 0 || cum > peak {
+			peak, w.PeakRank = cum, i+1
+		}
+		switch {
+		case p < 0:
+			w.CostCustomers++
+		case p > 0:
+			w.ProfitCustomers++
+		}
+	}
+	w.Total = cum
+	if cum > 0 {
+		w.PeakShare = big.NewRat(int64(peak), int64(cum))
+	}
+	return w
+}

@@ -1,0 +1,120 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"regexp"
+	"strconv"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"kam"
+	"kam/analytics"
+	"kam/locale"
+	"kam/sqldb"
+)
+
+var (
+	yearPattern  = regexp.MustCompile(`^\d{4}$`)
+	monthPattern = regexp.MustCompile(`^\d{4}-(0[1-9]|1[0-2])$`)
+)
+
+// ratFloat rounds a share to 4 decimals for JSON.
+func ratFloat(r *big.Rat) float64 {
+	if r == nil {
+		return 0
+	}
+	f, _ := strconv.ParseFloat(r.FloatString(4), 64)
+	return f
+}
+
+func (a *app) classifyCmd() *cobra.Command {
+	var period, from, to, as string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "classify",
+		Short: "Classify the portfolio over a period: ABC by net revenue, profitability and the whale curve",
+		Long: `Computes, from the monthly rollups, the ABC classification by net revenue (sales minus returns;
+A while the running total before a customer is below 80% of the total of positive revenues, B below
+95%, C the rest and every customer without positive revenue; ties by customer code) and the
+profitability after cost-to-serve (cost customers, the whale curve's peak and where it peaks).
+
+--period 2025 is the calendar year; --from 2025-01 --to 2025-12 any months. Default: the last 12
+complete months. --as limits the portfolio to what a user may see.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			switch {
+			case period != "" && (from != "" || to != ""):
+				return fmt.Errorf("give --period or --from/--to, not both")
+			case period != "":
+				if !yearPattern.MatchString(period) {
+					return fmt.Errorf("--period %q: a year such as 2025", period)
+				}
+				from, to = period+"-01", period+"-12"
+			case from == "" && to == "":
+				now := time.Now().In(locale.Shanghai)
+				from, to = now.AddDate(0, -12, 0).Format("2006-01"), now.AddDate(0, -1, 0).Format("2006-01")
+			}
+			if !monthPattern.MatchString(from) || !monthPattern.MatchString(to) || from > to {
+				return fmt.Errorf("--from %q --to %q: months YYYY-MM, from not after to", from, to)
+			}
+			ctx := cmd.Context()
+			db, err := a.openCurrent(ctx)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			ctx, err = actAs(ctx, db, as)
+			if err != nil {
+				return err
+			}
+			figures, err := sqldb.NewLedgerService(db, sqldb.NewCustomerService(db)).PeriodFigures(ctx, from, to)
+			if err != nil {
+				return err
+			}
+			abc := analytics.ClassifyABC(figures, analytics.DefaultABC())
+			whale := analytics.WhaleCurve(figures)
+			type classOut struct {
+				Customers int       `json:"customers"`
+				Revenue   kam.Money `json:"revenue"`
+				Share     float64   `json:"share"`
+			}
+			out := struct {
+				Period        map[string]string   `json:"period"`
+				Customers     int                 `json:"customers"`
+				Revenue       kam.Money           `json:"revenue"`
+				ABC           map[string]classOut `json:"abc"`
+				Profitability map[string]any      `json:"profitability"`
+			}{Period: map[string]string{"from": from, "to": to}, Customers: len(figures), Revenue: abc.Total, ABC: map[string]classOut{}}
+			for k, c := range abc.Classes {
+				out.ABC[k] = classOut{Customers: c.Customers, Revenue: c.Revenue, Share: ratFloat(c.Share)}
+			}
+			out.Profitability = map[string]any{"total_profit": whale.Total, "cost_customers": whale.CostCustomers,
+				"profit_customers": whale.ProfitCustomers, "whale_peak_share": ratFloat(whale.PeakShare), "whale_peak_rank": whale.PeakRank}
+			if asJSON {
+				enc := json.NewEncoder(a.stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(out)
+			}
+			fmt.Fprintf(a.stdout, "portfolio %s … %s: %d customers, net revenue %s\n", from, to, len(figures), abc.Total)
+			for _, k := range []string{"A", "B", "C"} {
+				c := out.ABC[k]
+				fmt.Fprintf(a.stdout, "  %s  %6d customers  %20s  %6.2f%%\n", k, c.Customers, c.Revenue, c.Share*100)
+			}
+			fmt.Fprintf(a.stdout, "profit after cost-to-serve %s: %d cost customers, %d profit customers", whale.Total, whale.CostCustomers, whale.ProfitCustomers)
+			if whale.PeakShare != nil {
+				fmt.Fprintf(a.stdout, "; the whale curve peaks at %.2f%% of the profit with the first %d customers", ratFloat(whale.PeakShare)*100, whale.PeakRank)
+			}
+			fmt.Fprintln(a.stdout)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&period, "period", "", "a calendar year, e.g. 2025")
+	cmd.Flags().StringVar(&from, "from", "", "first month, YYYY-MM")
+	cmd.Flags().StringVar(&to, "to", "", "last month, YYYY-MM")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
+	cmd.Flags().StringVar(&as, "as", "", "classify as this user (e-mail): only their customers")
+	return cmd
+}
