@@ -60,16 +60,11 @@ complete months. --as limits the portfolio to what a user may see.`,
 			if !monthPattern.MatchString(from) || !monthPattern.MatchString(to) || from > to {
 				return fmt.Errorf("--from %q --to %q: months YYYY-MM, from not after to", from, to)
 			}
-			ctx := cmd.Context()
-			db, err := a.openCurrent(ctx)
+			ctx, db, err := a.openAs(cmd.Context(), as)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			ctx, err = actAs(ctx, db, as)
-			if err != nil {
-				return err
-			}
 			figures, err := sqldb.NewLedgerService(db, sqldb.NewCustomerService(db)).PeriodFigures(ctx, from, to)
 			if err != nil {
 				return err

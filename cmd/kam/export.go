@@ -32,16 +32,11 @@ user may see.
 Kinds: ` + strings.Join(importer.ExportKinds, ", "),
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			db, err := a.openCurrent(ctx)
+			ctx, db, err := a.openAs(cmd.Context(), as)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			ctx, err = actAs(ctx, db, as)
-			if err != nil {
-				return err
-			}
 			cs := sqldb.NewCustomerService(db)
 			ledger := sqldb.NewLedgerService(db, cs)
 			f := kam.LedgerFilter{Q: q, From: from, To: to, Status: status, Today: time.Now().In(locale.Shanghai).Format("2006-01-02")}

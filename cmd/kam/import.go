@@ -33,6 +33,20 @@ func actAs(ctx context.Context, db *sqldb.DB, email string) (context.Context, er
 	return kam.WithActor(ctx, kam.ActorOf(u)), nil
 }
 
+// openAs connects to the current database and returns the context of the user named by email
+// (the administrator when empty).
+func (a *app) openAs(ctx context.Context, email string) (context.Context, *sqldb.DB, error) {
+	db, err := a.openCurrent(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if ctx, err = actAs(ctx, db, email); err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return ctx, db, nil
+}
+
 func (a *app) importCmd() *cobra.Command {
 	var (
 		mapping, savedMapping, saveMapping, encoding, sheet, dateFormat, reportPath, as string
@@ -72,16 +86,11 @@ Kinds: ` + strings.Join(importer.KindNames(), ", ") + `. See the fields of a kin
 			if err != nil {
 				return err
 			}
-			ctx := cmd.Context()
-			db, err := a.openCurrent(ctx)
+			ctx, db, err := a.openAs(cmd.Context(), as)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			ctx, err = actAs(ctx, db, as)
-			if err != nil {
-				return err
-			}
 			ledger := sqldb.NewLedgerService(db, sqldb.NewCustomerService(db))
 			if savedMapping != "" {
 				mk, m, err := ledger.Mapping(ctx, savedMapping)
