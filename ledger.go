@@ -245,6 +245,8 @@ type LedgerService interface {
 	ExpenseCodes(ctx context.Context) ([]*ExpenseCode, error)
 	// SalesByMonth returns a customer's monthly rollups between two months (YYYY-MM, inclusive).
 	SalesByMonth(ctx context.Context, customerID int64, from, to string) ([]SalesMonth, error)
+	// PeriodFigures returns every visible customer's figures over the months from–to.
+	PeriodFigures(ctx context.Context, from, to string) ([]CustomerPeriod, error)
 }
 
 // CanImport says whether a may import a kind of record. Files of customers and contacts are the

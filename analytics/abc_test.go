@@ -1,7 +1,9 @@
 package analytics
 
 import (
+	"fmt"
 	"math/big"
+	"math/rand/v2"
 	"testing"
 
 	"kam"
@@ -73,5 +75,38 @@ func TestWhaleCurve(t *testing.T) {
 	}
 	if loss := WhaleCurve([]CustomerFigures{{Code: "A", GrossProfit: yuan(-1)}}); loss.PeakShare != nil || loss.CostCustomers != 1 {
 		t.Errorf("a losing portfolio %+v", loss)
+	}
+}
+
+// TestABCProperties checks random portfolios: every customer is in exactly one class, classes
+// follow the ranking, A's share reaches the A threshold, and no customer without positive revenue
+// is in A or B.
+func TestABCProperties(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for n := 0; n < 300; n++ {
+		var cs []CustomerFigures
+		for i := 0; i < rng.IntN(60); i++ {
+			rev := kam.Money(rng.Int64N(2_000_000_0000) - 200_000_0000)
+			if rng.IntN(5) == 0 {
+				rev = kam.Money(rng.IntN(3)) * 1_000_0000 // ties
+			}
+			cs = append(cs, CustomerFigures{CustomerID: int64(i + 1), Code: fmt.Sprintf("C%03d", rng.IntN(1000)), NetRevenue: rev})
+		}
+		abc := ClassifyABC(cs, DefaultABC())
+		if len(abc.Ranks) != len(cs) {
+			t.Fatalf("%d ranks for %d customers", len(abc.Ranks), len(cs))
+		}
+		order := map[string]int{"A": 0, "B": 1, "C": 2}
+		for i, r := range abc.Ranks {
+			if i > 0 && order[r.Class] < order[abc.Ranks[i-1].Class] {
+				t.Fatalf("class %s after %s at rank %d", r.Class, abc.Ranks[i-1].Class, r.Rank)
+			}
+			if r.Revenue <= 0 && r.Class != "C" {
+				t.Fatalf("revenue %s in class %s", r.Revenue, r.Class)
+			}
+		}
+		if abc.Total > 0 && abc.Classes["A"].Share.Cmp(DefaultABC().A) < 0 {
+			t.Fatalf("A holds %s of the revenue", abc.Classes["A"].Share.FloatString(4))
+		}
 	}
 }

@@ -43,6 +43,7 @@ func (s *Server) registerAPI(mux *http.ServeMux) {
 	s.registerUnitContactAPI(api)
 	s.registerUserAPI(api)
 	s.registerLedgerAPI(api)
+	s.registerAnalyticsAPI(api)
 	documentBodies(api)
 }
 

@@ -57,6 +57,16 @@ func TestLedgerAPI(t *testing.T) {
 			{"export as rep1", call{method: "GET", path: "/api/v1/export/orders", user: "rep1"}, 200, []string{"\ufefforder_no,line_no,order_date", "SO-1,1,2026-03-02", "3001.00"}},
 			{"export bad kind", call{method: "GET", path: "/api/v1/export/secrets", user: "rep1"}, 422, nil},
 			{"products", call{method: "GET", path: "/api/v1/products?q=P", user: "rep1"}, 200, []string{`"total":2`}},
+			{"abc as director", call{method: "GET", path: "/api/v1/analytics/abc?period=2026", user: "director"}, 200,
+				[]string{`"total":"4623.40"`, `"A":{"customers":2,"revenue":"4623.40","share":{"text":"1.000000","value":1}}`, `"rank":1,"class":"A","revenue":"3124.40"`}},
+			{"abc as rep1 counts only rep1's customers", call{method: "GET", path: "/api/v1/analytics/abc?from=2026-01&to=2026-12", user: "rep1"}, 200,
+				[]string{`"total":"3124.40"`, `"customers":{"items":[{"customer_id"`}},
+			{"abc of an empty period", call{method: "GET", path: "/api/v1/analytics/abc?period=2019", user: "director"}, 200, []string{`"total":"0.00"`}},
+			{"profitability", call{method: "GET", path: "/api/v1/analytics/profitability?period=2026", user: "director"}, 200,
+				[]string{`"total_profit":"1543.40"`, `"whale_peak_rank":2`, `"cost_customers":0`}},
+			{"bad period", call{method: "GET", path: "/api/v1/analytics/abc?period=26", user: "director"}, 422, []string{"query.period"}},
+			{"period and months", call{method: "GET", path: "/api/v1/analytics/abc?period=2026&from=2026-01&to=2026-02", user: "director"}, 422, nil},
+			{"finance analyses every customer's ledger", call{method: "GET", path: "/api/v1/analytics/abc?period=2026", user: "finance"}, 200, []string{`"total":"4623.40"`}},
 		}
 		for _, c := range cases {
 			resp, body := f.do(t, c.call)

@@ -614,10 +614,10 @@ func (s *LedgerService) PeriodFigures(ctx context.Context, from, to string) ([]k
 	if err != nil {
 		return nil, err
 	}
-	if !kam.CanViewLedger(a) {
-		return nil, kam.Errorf(kam.EForbidden, "your role may not see sales figures")
+	scope, sargs, err := ledgerScope(a)
+	if err != nil {
+		return nil, err
 	}
-	scope, sargs := scopeSQL(a)
 	c := s.db.reader()
 	rows, err := c.query(ctx, `SELECT c.id, c.code, COALESCE(SUM(m.net_revenue), 0), COALESCE(SUM(m.gross_profit), 0)
 		FROM customers c LEFT JOIN sales_monthly m ON m.customer_id = c.id AND m.month >= ? AND m.month <= ?

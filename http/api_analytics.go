@@ -1,0 +1,163 @@
+package kamhttp
+
+import (
+	"context"
+	"math/big"
+	"net/http"
+	"regexp"
+	"strconv"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"kam"
+	"kam/analytics"
+	"kam/locale"
+)
+
+type periodInput struct {
+	Period string `query:"period" pattern:"^\\d{4}$" doc:"A calendar year; or give from and to."`
+	From   string `query:"from" pattern:"^\\d{4}-(0[1-9]|1[0-2])$" doc:"First month, YYYY-MM."`
+	To     string `query:"to" pattern:"^\\d{4}-(0[1-9]|1[0-2])$" doc:"Last month, YYYY-MM."`
+	Limit  int    `query:"limit" minimum:"1" maximum:"1000" default:"50" doc:"Ranked customers per page."`
+	Offset int    `query:"offset" minimum:"0" default:"0"`
+}
+
+var monthText = regexp.MustCompile(`^\d{4}-\d{2}$`)
+
+// months resolves the period of an analytics request: a year, from–to, or the last 12 complete
+// months.
+func (in *periodInput) months() (string, string, error) {
+	switch {
+	case in.Period != "" && (in.From != "" || in.To != ""):
+		return "", "", problem(http.StatusUnprocessableEntity, "give period or from and to, not both", &huma.ErrorDetail{Location: "query.period", Value: in.Period})
+	case in.Period != "":
+		return in.Period + "-01", in.Period + "-12", nil
+	case in.From == "" && in.To == "":
+		now := time.Now().In(locale.Shanghai)
+		return now.AddDate(0, -12, 0).Format("2006-01"), now.AddDate(0, -1, 0).Format("2006-01"), nil
+	case !monthText.MatchString(in.From) || !monthText.MatchString(in.To) || in.From > in.To:
+		return "", "", problem(http.StatusUnprocessableEntity, "from and to must both be months, from not after to", &huma.ErrorDetail{Location: "query.from", Value: in.From})
+	}
+	return in.From, in.To, nil
+}
+
+// Share is a fraction as a decimal string with 6 places and as a number.
+type Share struct {
+	Text  string  `json:"text"`
+	Value float64 `json:"value"`
+}
+
+func shareOf(r *big.Rat) Share {
+	if r == nil {
+		return Share{Text: "0.000000"}
+	}
+	t := r.FloatString(6)
+	v, _ := strconv.ParseFloat(t, 64)
+	return Share{Text: t, Value: v}
+}
+
+// ABCClassOut sums one class.
+type ABCClassOut struct {
+	Customers int       `json:"customers"`
+	Revenue   kam.Money `json:"revenue"`
+	Share     Share     `json:"share"`
+}
+
+// ABCRankOut is one ranked customer.
+type ABCRankOut struct {
+	CustomerID int64     `json:"customer_id"`
+	Code       string    `json:"code"`
+	Rank       int       `json:"rank"`
+	Class      string    `json:"class"`
+	Revenue    kam.Money `json:"revenue"`
+	Share      Share     `json:"share"`
+	Cumulative Share     `json:"cumulative"`
+}
+
+// ABCOut is an ABC classification.
+type ABCOut struct {
+	From      string                 `json:"from"`
+	To        string                 `json:"to"`
+	Total     kam.Money              `json:"total" doc:"The sum of the positive net revenues: the base of every share."`
+	Classes   map[string]ABCClassOut `json:"classes"`
+	Customers Page[ABCRankOut]       `json:"customers"`
+}
+
+// WhalePointOut is one customer on the whale curve.
+type WhalePointOut struct {
+	CustomerID int64     `json:"customer_id"`
+	Code       string    `json:"code"`
+	Rank       int       `json:"rank"`
+	Profit     kam.Money `json:"profit"`
+	Cumulative kam.Money `json:"cumulative"`
+}
+
+// ProfitabilityOut is the profitability of a portfolio after cost-to-serve.
+type ProfitabilityOut struct {
+	From            string              `json:"from"`
+	To              string              `json:"to"`
+	TotalProfit     kam.Money           `json:"total_profit"`
+	CostCustomers   int                 `json:"cost_customers"`
+	ProfitCustomers int                 `json:"profit_customers"`
+	WhalePeakShare  Share               `json:"whale_peak_share"`
+	WhalePeakRank   int                 `json:"whale_peak_rank"`
+	Curve           Page[WhalePointOut] `json:"curve"`
+}
+
+func (s *Server) registerAnalyticsAPI(api huma.API) {
+	tags := []string{"analytics"}
+	huma.Register(api, huma.Operation{OperationID: "analytics-abc", Method: http.MethodGet, Path: apiPrefix + "/analytics/abc",
+		Summary: "ABC classification by net revenue", Tags: tags,
+		Description: "Customers ranked by net revenue (sales minus returns) over the period, ties by code. A while the running total before a customer is below 80% of the total of positive revenues, B below 95%, C the rest and every customer without positive revenue. Only the customers the caller may see."},
+		func(ctx context.Context, in *periodInput) (*struct{ Body ABCOut }, error) {
+			from, to, err := in.months()
+			if err != nil {
+				return nil, err
+			}
+			figures, err := s.Ledger.PeriodFigures(ctx, from, to)
+			if err != nil {
+				return nil, s.apiError(ctx, err)
+			}
+			abc := analytics.ClassifyABC(figures, analytics.DefaultABC())
+			out := ABCOut{From: from, To: to, Total: abc.Total, Classes: map[string]ABCClassOut{},
+				Customers: Page[ABCRankOut]{Items: []ABCRankOut{}, Total: len(abc.Ranks), Limit: in.Limit, Offset: in.Offset}}
+			for k, c := range abc.Classes {
+				out.Classes[k] = ABCClassOut{Customers: c.Customers, Revenue: c.Revenue, Share: shareOf(c.Share)}
+			}
+			for _, r := range page(abc.Ranks, in.Offset, in.Limit) {
+				out.Customers.Items = append(out.Customers.Items, ABCRankOut{CustomerID: r.CustomerID, Code: r.Code, Rank: r.Rank, Class: r.Class,
+					Revenue: r.Revenue, Share: shareOf(r.Share), Cumulative: shareOf(r.Cumulative)})
+			}
+			return &struct{ Body ABCOut }{out}, nil
+		})
+	huma.Register(api, huma.Operation{OperationID: "analytics-profitability", Method: http.MethodGet, Path: apiPrefix + "/analytics/profitability",
+		Summary: "Profitability and the whale curve", Tags: tags,
+		Description: "Profit per customer is gross profit minus cost-to-serve. Cost customers make a loss. The whale curve is the running profit over customers ranked by profit; its peak is given as a fraction of the total profit and the rank where it peaks."},
+		func(ctx context.Context, in *periodInput) (*struct{ Body ProfitabilityOut }, error) {
+			from, to, err := in.months()
+			if err != nil {
+				return nil, err
+			}
+			figures, err := s.Ledger.PeriodFigures(ctx, from, to)
+			if err != nil {
+				return nil, s.apiError(ctx, err)
+			}
+			w := analytics.WhaleCurve(figures)
+			out := ProfitabilityOut{From: from, To: to, TotalProfit: w.Total, CostCustomers: w.CostCustomers, ProfitCustomers: w.ProfitCustomers,
+				WhalePeakShare: shareOf(w.PeakShare), WhalePeakRank: w.PeakRank,
+				Curve: Page[WhalePointOut]{Items: []WhalePointOut{}, Total: len(w.Points), Limit: in.Limit, Offset: in.Offset}}
+			for _, p := range page(w.Points, in.Offset, in.Limit) {
+				out.Curve.Items = append(out.Curve.Items, WhalePointOut{CustomerID: p.CustomerID, Code: p.Code, Rank: p.Rank, Profit: p.Profit, Cumulative: p.Cumulative})
+			}
+			return &struct{ Body ProfitabilityOut }{out}, nil
+		})
+}
+
+// page returns the items of one page.
+func page[T any](items []T, offset, limit int) []T {
+	if offset >= len(items) {
+		return nil
+	}
+	return items[offset:min(offset+limit, len(items))]
+}
