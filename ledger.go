@@ -247,6 +247,9 @@ type LedgerService interface {
 	SalesByMonth(ctx context.Context, customerID int64, from, to string) ([]SalesMonth, error)
 	// PeriodFigures returns every visible customer's figures over the months from–to.
 	PeriodFigures(ctx context.Context, from, to string) ([]CustomerPeriod, error)
+	// SaveClassification stores a classification run; CustomerClasses is a customer's history.
+	SaveClassification(ctx context.Context, run *ClassificationRun) error
+	CustomerClasses(ctx context.Context, customerID int64) ([]CustomerClassAt, error)
 }
 
 // CanImport says whether a may import a kind of record. Files of customers and contacts are the
@@ -295,3 +298,34 @@ type CustomerPeriod struct {
 
 // Profit is the customer's profit after cost-to-serve.
 func (c CustomerPeriod) Profit() Money { return c.GrossProfit - c.CostToServe }
+
+// ClassificationRun is one classification of the portfolio over a period, with each customer's
+// result. Source says what started it: manual, nightly or import.
+type ClassificationRun struct {
+	ID       int64           `json:"id"`
+	From     string          `json:"from"`
+	To       string          `json:"to"`
+	Source   string          `json:"source"`
+	At       time.Time       `json:"at"`
+	Settings any             `json:"settings"`
+	Summary  any             `json:"summary"`
+	Results  []CustomerClass `json:"-"`
+}
+
+// CustomerClass is a customer's result in a run.
+type CustomerClass struct {
+	CustomerID int64  `json:"customer_id"`
+	ABC        string `json:"abc"`
+	ABCRank    int    `json:"abc_rank"`
+	NetRevenue Money  `json:"net_revenue"`
+	Profit     Money  `json:"profit"`
+}
+
+// CustomerClassAt is a customer's result in one run, for its class history.
+type CustomerClassAt struct {
+	RunID int64     `json:"run_id"`
+	From  string    `json:"from"`
+	To    string    `json:"to"`
+	At    time.Time `json:"at"`
+	CustomerClass
+}

@@ -107,6 +107,16 @@ type ProfitabilityOut struct {
 
 func (s *Server) registerAnalyticsAPI(api huma.API) {
 	tags := []string{"analytics"}
+	huma.Register(api, huma.Operation{OperationID: "customer-classes", Method: http.MethodGet, Path: apiPrefix + "/customers/{id}/classes",
+		Summary: "A customer's class history", Tags: tags,
+		Description: "The customer's result in every stored classification run, newest first: the period, its ABC class and rank, net revenue and profit after cost-to-serve. Runs are stored by `kam classify` and after each import of orders or costs."},
+		func(ctx context.Context, in *idInput) (*struct{ Body []kam.CustomerClassAt }, error) {
+			h, err := s.Ledger.CustomerClasses(ctx, in.ID)
+			if err != nil {
+				return nil, s.apiError(ctx, err)
+			}
+			return &struct{ Body []kam.CustomerClassAt }{h}, nil
+		})
 	huma.Register(api, huma.Operation{OperationID: "analytics-abc", Method: http.MethodGet, Path: apiPrefix + "/analytics/abc",
 		Summary: "ABC classification by net revenue", Tags: tags,
 		Description: "Customers ranked by net revenue (sales minus returns) over the period, ties by code. A while the running total before a customer is below 80% of the total of positive revenues, B below 95%, C the rest and every customer without positive revenue. Only the customers the caller may see."},

@@ -14,6 +14,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"kam"
+	"kam/analytics"
 	"kam/importer"
 	"kam/locale"
 )
@@ -260,7 +261,7 @@ func (s *Server) runImport(ctx context.Context, in *importInput) (*importer.Summ
 	if name == "" {
 		name = "upload"
 	}
-	sum, err := importer.Run(ctx, s.Imports, f.Name(), importer.RunOptions{Kind: in.Kind, Read: importer.Options{Encoding: in.Encoding, Sheet: in.Sheet},
+	sum, err := s.importFile(ctx, f.Name(), importer.RunOptions{Kind: in.Kind, Read: importer.Options{Encoding: in.Encoding, Sheet: in.Sheet},
 		Mapping: mapping, DateLayout: in.DateFormat, NoCreate: in.NoCreate, SkipInvalid: in.SkipInvalid, DryRun: in.DryRun,
 		FileName: filepath.Base(safeName.ReplaceAllString(name, "_"))})
 	if err != nil {
@@ -272,6 +273,21 @@ func (s *Server) runImport(ctx context.Context, in *importInput) (*importer.Summ
 	}
 	if sum.Rejected > 0 && !in.SkipInvalid && !in.DryRun {
 		return nil, &importRejected{sum}
+	}
+	return sum, nil
+}
+
+// importFile runs an import; when it wrote sales or costs, the portfolio is classified again (as
+// the system: the company's classification, whoever imported).
+func (s *Server) importFile(ctx context.Context, path string, opt importer.RunOptions) (*importer.Summary, error) {
+	sum, err := importer.Run(ctx, s.Imports, path, opt)
+	if err != nil {
+		return nil, err
+	}
+	if sum.Written && sum.Created+sum.Updated > 0 && (opt.Kind == "orders" || opt.Kind == "costs") {
+		if _, err := analytics.Reclassify(kam.WithActor(context.WithoutCancel(ctx), kam.System), s.Ledger, s.Now(), locale.Shanghai, "import"); err != nil {
+			s.Logger.Error("classifying the portfolio after an import", "err", err)
+		}
 	}
 	return sum, nil
 }

@@ -66,6 +66,9 @@ func TestLedgerAPI(t *testing.T) {
 				[]string{`"total_profit":"1543.40"`, `"whale_peak_rank":2`, `"cost_customers":0`}},
 			{"bad period", call{method: "GET", path: "/api/v1/analytics/abc?period=26", user: "director"}, 422, []string{"query.period"}},
 			{"period and months", call{method: "GET", path: "/api/v1/analytics/abc?period=2026&from=2026-01&to=2026-02", user: "director"}, 422, nil},
+			{"class history after the import", call{method: "GET", path: "/api/v1/customers/{c1}/classes", user: "rep1"}, 200,
+				[]string{`"from":"2025-05","to":"2026-04"`, `"abc":"A","abc_rank":1,"net_revenue":"3124.40","profit":"1044.40"`}},
+			{"class history of another rep's customer", call{method: "GET", path: "/api/v1/customers/{c2}/classes", user: "rep1"}, 404, nil},
 			{"finance analyses every customer's ledger", call{method: "GET", path: "/api/v1/analytics/abc?period=2026", user: "finance"}, 200, []string{`"total":"4623.40"`}},
 		}
 		for _, c := range cases {

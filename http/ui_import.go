@@ -523,7 +523,7 @@ func (u *ui) runImport(rq *uiReq, id string, st *importState, dryRun bool) (*imp
 	if !dryRun {
 		ctx = context.WithoutCancel(ctx)
 	}
-	return importer.Run(ctx, u.s.Imports, path, importer.RunOptions{
+	return u.s.importFile(ctx, path, importer.RunOptions{
 		Kind: st.Kind, Read: st.readOptions(), Mapping: validMapping(st.Mapping, header), DateLayout: st.DateLayout,
 		NoCreate: st.NoCreate, SkipInvalid: st.SkipInvalid, DryRun: dryRun, FileName: st.FileName, Report: rf,
 	})

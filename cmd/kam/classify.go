@@ -42,7 +42,8 @@ A while the running total before a customer is below 80% of the total of positiv
 profitability after cost-to-serve (cost customers, the whale curve's peak and where it peaks).
 
 --period 2025 is the calendar year; --from 2025-01 --to 2025-12 any months. Default: the last 12
-complete months. --as limits the portfolio to what a user may see.`,
+complete months. The result is stored as a run (each customer's class history); --as limits the
+portfolio to what a user may see and stores nothing.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch {
@@ -65,9 +66,17 @@ complete months. --as limits the portfolio to what a user may see.`,
 				return err
 			}
 			defer db.Close()
-			figures, err := sqldb.NewLedgerService(db, sqldb.NewCustomerService(db)).PeriodFigures(ctx, from, to)
+			ledger := sqldb.NewLedgerService(db, sqldb.NewCustomerService(db))
+			figures, err := ledger.PeriodFigures(ctx, from, to)
 			if err != nil {
 				return err
+			}
+			// The company's classification is stored; a user's view of their own customers is not.
+			run := analytics.Classify(figures, from, to, "manual")
+			if as == "" {
+				if err := ledger.SaveClassification(ctx, run); err != nil {
+					return err
+				}
 			}
 			abc := analytics.ClassifyABC(figures, analytics.DefaultABC())
 			whale := analytics.WhaleCurve(figures)
@@ -77,12 +86,13 @@ complete months. --as limits the portfolio to what a user may see.`,
 				Share     float64   `json:"share"`
 			}
 			out := struct {
+				Run           int64               `json:"run,omitempty"`
 				Period        map[string]string   `json:"period"`
 				Customers     int                 `json:"customers"`
 				Revenue       kam.Money           `json:"revenue"`
 				ABC           map[string]classOut `json:"abc"`
 				Profitability map[string]any      `json:"profitability"`
-			}{Period: map[string]string{"from": from, "to": to}, Customers: len(figures), Revenue: abc.Total, ABC: map[string]classOut{}}
+			}{Run: run.ID, Period: map[string]string{"from": from, "to": to}, Customers: len(figures), Revenue: abc.Total, ABC: map[string]classOut{}}
 			for k, c := range abc.Classes {
 				out.ABC[k] = classOut{Customers: c.Customers, Revenue: c.Revenue, Share: ratFloat(c.Share)}
 			}
@@ -103,6 +113,9 @@ complete months. --as limits the portfolio to what a user may see.`,
 				fmt.Fprintf(a.stdout, "; the whale curve peaks at %.2f%% of the profit with the first %d customers", ratFloat(whale.PeakShare)*100, whale.PeakRank)
 			}
 			fmt.Fprintln(a.stdout)
+			if run.ID != 0 {
+				fmt.Fprintf(a.stdout, "stored as classification run %d\n", run.ID)
+			}
 			return nil
 		},
 	}

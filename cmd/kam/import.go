@@ -16,7 +16,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"kam"
+	"kam/analytics"
 	"kam/importer"
+	"kam/locale"
 	"kam/sqldb"
 )
 
@@ -129,6 +131,12 @@ Kinds: ` + strings.Join(importer.KindNames(), ", ") + `. See the fields of a kin
 			s, err := importer.Run(ctx, ledger, path, opt)
 			if err != nil {
 				return err
+			}
+			if s.Written && s.Created+s.Updated > 0 && (k.Name == "orders" || k.Name == "costs") {
+				// New sales or costs move customers between classes: classify again.
+				if _, err := analytics.Reclassify(system(ctx), ledger, time.Now(), locale.Shanghai, "import"); err != nil {
+					return fmt.Errorf("the import is stored; classifying the portfolio again failed: %w", err)
+				}
 			}
 			if saveMapping != "" && len(explicit) > 0 {
 				if err := ledger.SaveMapping(ctx, saveMapping, k.Name, explicit); err != nil {

@@ -311,6 +311,9 @@ func TestClassifyCommand(t *testing.T) {
 			if got.Profitability.CostCustomers != 2 || got.Profitability.WhalePeakRank != 3 || got.Profitability.WhalePeakShare != 1.3929 {
 				t.Errorf("profitability %+v", got.Profitability)
 			}
+			if !strings.Contains(out, `"run": 3`) {
+				t.Errorf("the classification was not stored as the third run (after one per import): %s", out)
+			}
 			if _, _, err := run(t, dsn, "", "classify", "--period", "25"); err == nil {
 				t.Error("a bad period was accepted")
 			}

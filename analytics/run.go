@@ -1,0 +1,72 @@
+package analytics
+
+import (
+	"context"
+	"time"
+
+	"kam"
+)
+
+// LastTwelveMonths is the default period of a classification: the 12 complete months before now,
+// in the business time zone.
+func LastTwelveMonths(now time.Time, loc *time.Location) (from, to string) {
+	n := now.In(loc)
+	first := time.Date(n.Year(), n.Month(), 1, 0, 0, 0, 0, loc)
+	return first.AddDate(0, -12, 0).Format("2006-01"), first.AddDate(0, -1, 0).Format("2006-01")
+}
+
+// Summary is what a run stores about the whole portfolio.
+type Summary struct {
+	Customers       int                     `json:"customers"`
+	Revenue         kam.Money               `json:"revenue"`
+	Classes         map[string]ClassSummary `json:"classes"`
+	TotalProfit     kam.Money               `json:"total_profit"`
+	CostCustomers   int                     `json:"cost_customers"`
+	WhalePeakRank   int                     `json:"whale_peak_rank"`
+	WhalePeakShare  string                  `json:"whale_peak_share"`
+	ProfitCustomers int                     `json:"profit_customers"`
+}
+
+// ClassSummary sums one class of a run.
+type ClassSummary struct {
+	Customers int       `json:"customers"`
+	Revenue   kam.Money `json:"revenue"`
+	Share     string    `json:"share"`
+}
+
+// Classify runs every model over figures and returns the run to store.
+func Classify(figures []CustomerFigures, from, to, source string) *kam.ClassificationRun {
+	t := DefaultABC()
+	abc := ClassifyABC(figures, t)
+	whale := WhaleCurve(figures)
+	profit := map[int64]kam.Money{}
+	for _, f := range figures {
+		profit[f.CustomerID] = f.Profit()
+	}
+	run := &kam.ClassificationRun{From: from, To: to, Source: source,
+		Settings: map[string]string{"abc_a": t.A.FloatString(4), "abc_b": t.B.FloatString(4)}}
+	for _, r := range abc.Ranks {
+		run.Results = append(run.Results, kam.CustomerClass{CustomerID: r.CustomerID, ABC: r.Class, ABCRank: r.Rank, NetRevenue: r.Revenue, Profit: profit[r.CustomerID]})
+	}
+	s := Summary{Customers: len(figures), Revenue: abc.Total, Classes: map[string]ClassSummary{}, TotalProfit: whale.Total,
+		CostCustomers: whale.CostCustomers, ProfitCustomers: whale.ProfitCustomers, WhalePeakRank: whale.PeakRank}
+	for k, c := range abc.Classes {
+		s.Classes[k] = ClassSummary{Customers: c.Customers, Revenue: c.Revenue, Share: c.Share.FloatString(4)}
+	}
+	if whale.PeakShare != nil {
+		s.WhalePeakShare = whale.PeakShare.FloatString(4)
+	}
+	run.Summary = s
+	return run
+}
+
+// Reclassify classifies the portfolio over the last twelve complete months and stores the run.
+func Reclassify(ctx context.Context, ledger kam.LedgerService, now time.Time, loc *time.Location, source string) (*kam.ClassificationRun, error) {
+	from, to := LastTwelveMonths(now, loc)
+	figures, err := ledger.PeriodFigures(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	run := Classify(figures, from, to, source)
+	return run, ledger.SaveClassification(ctx, run)
+}
