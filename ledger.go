@@ -250,6 +250,9 @@ type LedgerService interface {
 	// SaveClassification stores a classification run; CustomerClasses is a customer's history.
 	SaveClassification(ctx context.Context, run *ClassificationRun) error
 	CustomerClasses(ctx context.Context, customerID int64) ([]CustomerClassAt, error)
+	// RunResults returns a stored run (by id, or the newest of a period when id is 0) with the
+	// results of the customers the actor may see.
+	RunResults(ctx context.Context, id int64, from, to string) (*ClassificationRun, error)
 }
 
 // CanImport says whether a may import a kind of record. Files of customers and contacts are the

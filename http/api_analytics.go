@@ -105,8 +105,46 @@ type ProfitabilityOut struct {
 	Curve           Page[WhalePointOut] `json:"curve"`
 }
 
+type migrationInput struct {
+	FromRun int64  `query:"from_run" minimum:"0" doc:"The earlier run's id; or give from (a year) for the newest run of that calendar year."`
+	ToRun   int64  `query:"to_run" minimum:"0" doc:"The later run's id; or give to (a year)."`
+	From    string `query:"from" pattern:"^\\d{4}$"`
+	To      string `query:"to" pattern:"^\\d{4}$"`
+}
+
+// MigrationOut is the migration matrix between two stored runs.
+type MigrationOut struct {
+	From *kam.ClassificationRun `json:"from"`
+	To   *kam.ClassificationRun `json:"to"`
+	analytics.Migration
+}
+
 func (s *Server) registerAnalyticsAPI(api huma.API) {
 	tags := []string{"analytics"}
+	huma.Register(api, huma.Operation{OperationID: "analytics-migration", Method: http.MethodGet, Path: apiPrefix + "/analytics/migration",
+		Summary: "Migration between ABC classes", Tags: tags,
+		Description: "How many customers (and how much of their later revenue) moved from each ABC class to each other between two stored classification runs; `-` stands for a customer absent from a run. Only the customers the caller may see."},
+		func(ctx context.Context, in *migrationInput) (*struct{ Body MigrationOut }, error) {
+			load := func(id int64, year, name string) (*kam.ClassificationRun, error) {
+				if id == 0 && year == "" {
+					return nil, problem(http.StatusUnprocessableEntity, "name the "+name+" run", &huma.ErrorDetail{Location: "query." + name + "_run", Message: "give " + name + "_run or " + name})
+				}
+				run, err := s.Ledger.RunResults(ctx, id, year+"-01", year+"-12")
+				if err != nil {
+					return nil, s.apiError(ctx, err)
+				}
+				return run, nil
+			}
+			a, err := load(in.FromRun, in.From, "from")
+			if err != nil {
+				return nil, err
+			}
+			b, err := load(in.ToRun, in.To, "to")
+			if err != nil {
+				return nil, err
+			}
+			return &struct{ Body MigrationOut }{MigrationOut{From: a, To: b, Migration: analytics.MigrationMatrix(a.Results, b.Results)}}, nil
+		})
 	huma.Register(api, huma.Operation{OperationID: "customer-classes", Method: http.MethodGet, Path: apiPrefix + "/customers/{id}/classes",
 		Summary: "A customer's class history", Tags: tags,
 		Description: "The customer's result in every stored classification run, newest first: the period, its ABC class and rank, net revenue and profit after cost-to-serve. Runs are stored by `kam classify` and after each import of orders or costs."},

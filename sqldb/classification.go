@@ -2,7 +2,9 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 
 	"kam"
 )
@@ -74,4 +76,44 @@ func (s *LedgerService) CustomerClasses(ctx context.Context, customerID int64) (
 		out = append(out, h)
 	}
 	return out, rows.Err()
+}
+
+// RunResults returns a stored run and the results of the customers the actor may see. With id 0
+// it finds the newest run of the period from–to.
+func (s *LedgerService) RunResults(ctx context.Context, id int64, from, to string) (*kam.ClassificationRun, error) {
+	a, err := actorOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	scope, sargs, err := ledgerScope(a)
+	if err != nil {
+		return nil, err
+	}
+	c := s.db.reader()
+	run := &kam.ClassificationRun{}
+	var row interface{ Scan(...any) error }
+	if id != 0 {
+		row = c.queryRow(ctx, "SELECT id, period_from, period_to, source, at FROM classification_runs WHERE id = ?", id)
+	} else {
+		row = c.queryRow(ctx, "SELECT id, period_from, period_to, source, at FROM classification_runs WHERE period_from = ? AND period_to = ? ORDER BY id DESC LIMIT 1", from, to)
+	}
+	if err := row.Scan(&run.ID, &run.From, &run.To, &run.Source, timeScan{&run.At}); errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("classification run")
+	} else if err != nil {
+		return nil, err
+	}
+	rows, err := c.query(ctx, `SELECT k.customer_id, k.abc, k.abc_rank, k.net_revenue, k.profit FROM customer_classes k
+		JOIN customers c ON c.id = k.customer_id WHERE k.run_id = ? AND `+scope+` ORDER BY k.abc_rank`, append([]any{run.ID}, sargs...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r kam.CustomerClass
+		if err := rows.Scan(&r.CustomerID, &r.ABC, &r.ABCRank, &r.NetRevenue, &r.Profit); err != nil {
+			return nil, err
+		}
+		run.Results = append(run.Results, r)
+	}
+	return run, rows.Err()
 }
