@@ -297,6 +297,8 @@ type CustomerPeriod struct {
 	NetRevenue  Money // sales minus returns
 	GrossProfit Money // net revenue minus the cost of the goods
 	CostToServe Money
+	Orders      int64  // sales orders in the period
+	LastMonth   string // YYYY-MM of the last month with an order in the period, "" without any
 }
 
 // Profit is the customer's profit after cost-to-serve.

@@ -5,6 +5,7 @@ import (
 	"math/big"
 	"net/http"
 	"regexp"
+	"sort"
 	"strconv"
 	"time"
 
@@ -119,8 +120,47 @@ type MigrationOut struct {
 	analytics.Migration
 }
 
+// RFMOut scores the customers of a period.
+type RFMOut struct {
+	From      string              `json:"from"`
+	To        string              `json:"to"`
+	Customers Page[analytics.RFM] `json:"customers"`
+	Scores    map[string]int      `json:"scores" doc:"How many customers have each score (\"545\" …)."`
+}
+
 func (s *Server) registerAnalyticsAPI(api huma.API) {
 	tags := []string{"analytics"}
+	huma.Register(api, huma.Operation{OperationID: "analytics-rfm", Method: http.MethodGet, Path: apiPrefix + "/analytics/rfm",
+		Summary: "RFM scores", Tags: tags,
+		Description: "Recency (months from the last month with an order to the period's end), frequency (sales orders) and monetary value (net revenue), each scored 1–5 by quintiles of the customers with orders in the period: sorted worst first, position i of n scores 1 + floor(5i/n), and equal values share the score of the first of them. Sorted by score, best first."},
+		func(ctx context.Context, in *periodInput) (*struct{ Body RFMOut }, error) {
+			from, to, err := in.months()
+			if err != nil {
+				return nil, err
+			}
+			figures, err := s.Ledger.PeriodFigures(ctx, from, to)
+			if err != nil {
+				return nil, s.apiError(ctx, err)
+			}
+			scores := analytics.ScoreRFM(figures, to)
+			sort.SliceStable(scores, func(i, j int) bool {
+				if scores[i].Score != scores[j].Score {
+					return scores[i].Score > scores[j].Score
+				}
+				return scores[i].Code < scores[j].Code
+			})
+			out := RFMOut{From: from, To: to, Scores: map[string]int{},
+				Customers: Page[analytics.RFM]{Items: page(scores, in.Offset, in.Limit), Total: len(scores), Limit: in.Limit, Offset: in.Offset}}
+			if out.Customers.Items == nil {
+				out.Customers.Items = []analytics.RFM{}
+			}
+			for _, r := range scores {
+				if r.Score != "" {
+					out.Scores[r.Score]++
+				}
+			}
+			return &struct{ Body RFMOut }{out}, nil
+		})
 	huma.Register(api, huma.Operation{OperationID: "analytics-migration", Method: http.MethodGet, Path: apiPrefix + "/analytics/migration",
 		Summary: "Migration between ABC classes", Tags: tags,
 		Description: "How many customers (and how much of their later revenue) moved from each ABC class to each other between two stored classification runs; `-` stands for a customer absent from a run. Only the customers the caller may see."},

@@ -619,7 +619,8 @@ func (s *LedgerService) PeriodFigures(ctx context.Context, from, to string) ([]k
 		return nil, err
 	}
 	c := s.db.reader()
-	rows, err := c.query(ctx, `SELECT c.id, c.code, COALESCE(SUM(m.net_revenue), 0), COALESCE(SUM(m.gross_profit), 0)
+	rows, err := c.query(ctx, `SELECT c.id, c.code, COALESCE(SUM(m.net_revenue), 0), COALESCE(SUM(m.gross_profit), 0),
+		COALESCE(SUM(m.orders), 0), COALESCE(MAX(CASE WHEN m.orders > 0 THEN m.month END), '')
 		FROM customers c LEFT JOIN sales_monthly m ON m.customer_id = c.id AND m.month >= ? AND m.month <= ?
 		WHERE `+scope+` GROUP BY c.id, c.code ORDER BY c.id`, append([]any{from, to}, sargs...)...)
 	if err != nil {
@@ -629,7 +630,7 @@ func (s *LedgerService) PeriodFigures(ctx context.Context, from, to string) ([]k
 	index := map[int64]int{}
 	for rows.Next() {
 		var p kam.CustomerPeriod
-		if err := rows.Scan(&p.CustomerID, &p.Code, &p.NetRevenue, &p.GrossProfit); err != nil {
+		if err := rows.Scan(&p.CustomerID, &p.Code, &p.NetRevenue, &p.GrossProfit, &p.Orders, &p.LastMonth); err != nil {
 			rows.Close()
 			return nil, err
 		}
