@@ -297,8 +297,9 @@ type CustomerPeriod struct {
 	NetRevenue  Money // sales minus returns
 	GrossProfit Money // net revenue minus the cost of the goods
 	CostToServe Money
-	Orders      int64  // sales orders in the period
-	LastMonth   string // YYYY-MM of the last month with an order in the period, "" without any
+	Orders       int64  // sales orders in the period
+	LastMonth    string // YYYY-MM of the last month with an order in the period, "" without any
+	ActiveMonths int    // months of the period with a sales order (loyalty)
 }
 
 // Profit is the customer's profit after cost-to-serve.
@@ -322,6 +323,7 @@ type CustomerClass struct {
 	CustomerID int64  `json:"customer_id"`
 	ABC        string `json:"abc"`
 	ABCRank    int    `json:"abc_rank"`
+	Tier       string `json:"tier"` // platinum, gold, iron, lead
 	NetRevenue Money  `json:"net_revenue"`
 	Profit     Money  `json:"profit"`
 }

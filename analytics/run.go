@@ -25,6 +25,7 @@ type Summary struct {
 	WhalePeakRank   int                     `json:"whale_peak_rank"`
 	WhalePeakShare  string                  `json:"whale_peak_share"`
 	ProfitCustomers int                     `json:"profit_customers"`
+	Tiers           map[string]int          `json:"tiers"`
 }
 
 // ClassSummary sums one class of a run.
@@ -39,19 +40,27 @@ func Classify(figures []CustomerFigures, from, to, source string) *kam.Classific
 	t := DefaultABC()
 	abc := ClassifyABC(figures, t)
 	whale := WhaleCurve(figures)
+	tr := DefaultTiers()
+	tiers := Tiers(figures, abc, monthsBetween(from, to)+1, tr)
 	profit := map[int64]kam.Money{}
 	for _, f := range figures {
 		profit[f.CustomerID] = f.Profit()
 	}
 	run := &kam.ClassificationRun{From: from, To: to, Source: source,
-		Settings: map[string]string{"abc_a": t.A.FloatString(4), "abc_b": t.B.FloatString(4)}}
+		Settings: map[string]string{"abc_a": t.A.FloatString(4), "abc_b": t.B.FloatString(4),
+			"lead_margin": tr.LeadMargin.FloatString(4), "gold_loyalty": tr.GoldLoyalty.FloatString(4)}}
 	for _, r := range abc.Ranks {
-		run.Results = append(run.Results, kam.CustomerClass{CustomerID: r.CustomerID, ABC: r.Class, ABCRank: r.Rank, NetRevenue: r.Revenue, Profit: profit[r.CustomerID]})
+		run.Results = append(run.Results, kam.CustomerClass{CustomerID: r.CustomerID, ABC: r.Class, Tier: tiers[r.CustomerID], ABCRank: r.Rank,
+			NetRevenue: r.Revenue, Profit: profit[r.CustomerID]})
 	}
 	s := Summary{Customers: len(figures), Revenue: abc.Total, Classes: map[string]ClassSummary{}, TotalProfit: whale.Total,
 		CostCustomers: whale.CostCustomers, ProfitCustomers: whale.ProfitCustomers, WhalePeakRank: whale.PeakRank}
 	for k, c := range abc.Classes {
 		s.Classes[k] = ClassSummary{Customers: c.Customers, Revenue: c.Revenue, Share: c.Share.FloatString(4)}
+	}
+	s.Tiers = map[string]int{}
+	for _, t := range tiers {
+		s.Tiers[t]++
 	}
 	if whale.PeakShare != nil {
 		s.WhalePeakShare = whale.PeakShare.FloatString(4)

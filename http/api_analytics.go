@@ -128,8 +128,53 @@ type RFMOut struct {
 	Scores    map[string]int      `json:"scores" doc:"How many customers have each score (\"545\" …)."`
 }
 
+// TierOut sums one value tier.
+type TierOut struct {
+	Customers int       `json:"customers"`
+	Revenue   kam.Money `json:"revenue"`
+	Profit    kam.Money `json:"profit"`
+}
+
+// TiersOut is the value tiers of a period.
+type TiersOut struct {
+	From      string                  `json:"from"`
+	To        string                  `json:"to"`
+	Tiers     map[string]TierOut      `json:"tiers"`
+	Customers Page[kam.CustomerClass] `json:"customers"`
+}
+
 func (s *Server) registerAnalyticsAPI(api huma.API) {
 	tags := []string{"analytics"}
+	huma.Register(api, huma.Operation{OperationID: "analytics-tiers", Method: http.MethodGet, Path: apiPrefix + "/analytics/tiers",
+		Summary: "Value tiers", Tags: tags,
+		Description: "platinum 铂金, gold 黄金, iron 铁质, lead 铅质, checked in this order: lead when the profit after cost-to-serve is at most 2% of net revenue (or there is no revenue); platinum when class A with a margin at least the portfolio's; gold when class A or B and ordering in at least 75% of the period's months; iron otherwise. Customers ranked by net revenue."},
+		func(ctx context.Context, in *periodInput) (*struct{ Body TiersOut }, error) {
+			from, to, err := in.months()
+			if err != nil {
+				return nil, err
+			}
+			figures, err := s.Ledger.PeriodFigures(ctx, from, to)
+			if err != nil {
+				return nil, s.apiError(ctx, err)
+			}
+			run := analytics.Classify(figures, from, to, "")
+			out := TiersOut{From: from, To: to, Tiers: map[string]TierOut{},
+				Customers: Page[kam.CustomerClass]{Items: page(run.Results, in.Offset, in.Limit), Total: len(run.Results), Limit: in.Limit, Offset: in.Offset}}
+			if out.Customers.Items == nil {
+				out.Customers.Items = []kam.CustomerClass{}
+			}
+			for _, t := range []string{analytics.TierPlatinum, analytics.TierGold, analytics.TierIron, analytics.TierLead} {
+				out.Tiers[t] = TierOut{}
+			}
+			for _, r := range run.Results {
+				t := out.Tiers[r.Tier]
+				t.Customers++
+				t.Revenue += r.NetRevenue
+				t.Profit += r.Profit
+				out.Tiers[r.Tier] = t
+			}
+			return &struct{ Body TiersOut }{out}, nil
+		})
 	huma.Register(api, huma.Operation{OperationID: "analytics-rfm", Method: http.MethodGet, Path: apiPrefix + "/analytics/rfm",
 		Summary: "RFM scores", Tags: tags,
 		Description: "Recency (months from the last month with an order to the period's end), frequency (sales orders) and monetary value (net revenue), each scored 1–5 by quintiles of the customers with orders in the period: sorted worst first, position i of n scores 1 + floor(5i/n), and equal values share the score of the first of them. Sorted by score, best first."},

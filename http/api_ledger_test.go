@@ -67,7 +67,7 @@ func TestLedgerAPI(t *testing.T) {
 			{"bad period", call{method: "GET", path: "/api/v1/analytics/abc?period=26", user: "director"}, 422, []string{"query.period"}},
 			{"period and months", call{method: "GET", path: "/api/v1/analytics/abc?period=2026&from=2026-01&to=2026-02", user: "director"}, 422, nil},
 			{"class history after the import", call{method: "GET", path: "/api/v1/customers/{c1}/classes", user: "rep1"}, 200,
-				[]string{`"from":"2025-05","to":"2026-04"`, `"abc":"A","abc_rank":1,"net_revenue":"3124.40","profit":"1044.40"`}},
+				[]string{`"from":"2025-05","to":"2026-04"`, `"abc":"A","abc_rank":1,"tier":"platinum","net_revenue":"3124.40","profit":"1044.40"`}},
 			{"migration of a run with itself", call{method: "GET", path: "/api/v1/analytics/migration?from_run=1&to_run=1", user: "director"}, 200,
 				[]string{`"A":{"customers":2,"revenue":"4623.40"}`, `"from":{"id":1`}},
 			{"migration as rep1 counts rep1's customers", call{method: "GET", path: "/api/v1/analytics/migration?from_run=1&to_run=1", user: "rep1"}, 200,
@@ -75,6 +75,8 @@ func TestLedgerAPI(t *testing.T) {
 			{"rfm", call{method: "GET", path: "/api/v1/analytics/rfm?period=2026", user: "director"}, 200,
 				// Two customers: positions 0 and 1 of 2 score 1 and 3; the equal frequencies share 1.
 				[]string{`"recency_months":8,"frequency":1,"monetary":"1499.00","score":"311"`, `"scores":{"113":1,"311":1}`}},
+			{"tiers", call{method: "GET", path: "/api/v1/analytics/tiers?period=2026", user: "director"}, 200,
+				[]string{`"platinum":{"customers":1,"revenue":"3124.40","profit":"1044.40"}`, `"tier":"platinum"`}},
 			{"migration needs two runs", call{method: "GET", path: "/api/v1/analytics/migration?from_run=1", user: "director"}, 422, []string{"query.to_run"}},
 			{"migration of an unknown run", call{method: "GET", path: "/api/v1/analytics/migration?from_run=99&to_run=1", user: "director"}, 404, nil},
 			{"class history of another rep's customer", call{method: "GET", path: "/api/v1/customers/{c2}/classes", user: "rep1"}, 404, nil},

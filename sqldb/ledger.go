@@ -620,7 +620,8 @@ func (s *LedgerService) PeriodFigures(ctx context.Context, from, to string) ([]k
 	}
 	c := s.db.reader()
 	rows, err := c.query(ctx, `SELECT c.id, c.code, COALESCE(SUM(m.net_revenue), 0), COALESCE(SUM(m.gross_profit), 0),
-		COALESCE(SUM(m.orders), 0), COALESCE(MAX(CASE WHEN m.orders > 0 THEN m.month END), '')
+		COALESCE(SUM(m.orders), 0), COALESCE(MAX(CASE WHEN m.orders > 0 THEN m.month END), ''),
+		COUNT(CASE WHEN m.orders > 0 THEN 1 END)
 		FROM customers c LEFT JOIN sales_monthly m ON m.customer_id = c.id AND m.month >= ? AND m.month <= ?
 		WHERE `+scope+` GROUP BY c.id, c.code ORDER BY c.id`, append([]any{from, to}, sargs...)...)
 	if err != nil {
@@ -630,7 +631,7 @@ func (s *LedgerService) PeriodFigures(ctx context.Context, from, to string) ([]k
 	index := map[int64]int{}
 	for rows.Next() {
 		var p kam.CustomerPeriod
-		if err := rows.Scan(&p.CustomerID, &p.Code, &p.NetRevenue, &p.GrossProfit, &p.Orders, &p.LastMonth); err != nil {
+		if err := rows.Scan(&p.CustomerID, &p.Code, &p.NetRevenue, &p.GrossProfit, &p.Orders, &p.LastMonth, &p.ActiveMonths); err != nil {
 			rows.Close()
 			return nil, err
 		}

@@ -18,6 +18,7 @@ CREATE TABLE customer_classes (
     run_id       BIGINT NOT NULL REFERENCES classification_runs (id) ON DELETE CASCADE,
     customer_id  BIGINT NOT NULL,
     abc          TEXT    NOT NULL,
+    tier         TEXT    NOT NULL DEFAULT '',
     abc_rank     BIGINT NOT NULL,
     net_revenue  BIGINT NOT NULL,
     profit       BIGINT NOT NULL,

@@ -18,6 +18,7 @@ CREATE TABLE customer_classes (
     run_id       INTEGER NOT NULL REFERENCES classification_runs (id) ON DELETE CASCADE,
     customer_id  INTEGER NOT NULL,
     abc          TEXT    NOT NULL,
+    tier         TEXT    NOT NULL DEFAULT '',
     abc_rank     INTEGER NOT NULL,
     net_revenue  INTEGER NOT NULL,
     profit       INTEGER NOT NULL,
