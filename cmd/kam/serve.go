@@ -10,8 +10,12 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"kam"
+	"kam/analytics"
 	"kam/demo"
 	kamhttp "kam/http"
+	"kam/jobs"
+	"kam/locale"
 	"kam/sqldb"
 )
 
@@ -78,6 +82,13 @@ or pass --migrate.`,
 				a.logger.Info("customer directory ready", "took", time.Since(t).Round(time.Millisecond))
 			}()
 			ledger := sqldb.NewLedgerService(db, customers)
+			// Every night at 02:00 (Shanghai) the portfolio is classified again over the last 12
+			// complete months, so that class histories have a point per day the server ran.
+			go (&jobs.Scheduler{Logger: a.logger}).RunDaily(ctx, jobs.Daily{Name: "classify", Hour: 2, Location: locale.Shanghai,
+				Run: func(ctx context.Context, now time.Time) error {
+					_, err := analytics.Reclassify(kam.WithActor(ctx, kam.System), ledger, now, locale.Shanghai, "nightly")
+					return err
+				}})
 			srv := &kamhttp.Server{
 				Customers:     customers,
 				Ledger:        ledger,
