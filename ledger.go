@@ -292,11 +292,11 @@ type Exporter interface {
 // CustomerPeriod are one customer's figures over a period, from the rollups, in the ledger
 // currency: what portfolio analytics start from.
 type CustomerPeriod struct {
-	CustomerID  int64
-	Code        string
-	NetRevenue  Money // sales minus returns
-	GrossProfit Money // net revenue minus the cost of the goods
-	CostToServe Money
+	CustomerID   int64
+	Code         string
+	NetRevenue   Money // sales minus returns
+	GrossProfit  Money // net revenue minus the cost of the goods
+	CostToServe  Money
 	Orders       int64  // sales orders in the period
 	LastMonth    string // YYYY-MM of the last month with an order in the period, "" without any
 	ActiveMonths int    // months of the period with a sales order (loyalty)

@@ -62,6 +62,7 @@ func (s *Server) registerUI(mux *http.ServeMux) {
 	mux.Handle("POST /customers/{id}/contacts/{cid}/delete", u.auth(u.contactDelete))
 
 	u.registerLedger(mux)
+	u.registerDashboard(mux)
 
 	// Anything else is a friendly 404 page, except under /api/, whose clients read JSON.
 	mux.HandleFunc("/", u.notFound)

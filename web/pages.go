@@ -543,3 +543,50 @@ type ImportError struct {
 	Value  string
 	Reason string
 }
+
+// --- Portfolio dashboard ---
+
+// DashboardPeriod is the period selector of the dashboard pages: links for the last 12 complete
+// months and recent years, and a from–to form of months.
+type DashboardPeriod struct {
+	// Label names the period shown (2025-01 – 2025-12).
+	Label    string
+	Links    []Link
+	From, To string
+	// Error explains a period that could not be read; the page then shows no figures.
+	Error string
+}
+
+// DashboardPage is /dashboard: the ABC classification, the Pareto chart, the whale curve and
+// the most and least profitable customers over a period.
+type DashboardPage struct {
+	Base
+	Heading string
+	Period  DashboardPeriod
+	// HasData is false when the period could not be read.
+	HasData bool
+	Figures []Figure
+	ABC     LedgerTable
+	// ParetoJSON and WhaleJSON are the charts' data (JSON), read by dashboard.js from a data-
+	// attribute: the CSP allows no inline script.
+	ParetoJSON    string
+	WhaleJSON     string
+	CostCustomers string
+	// Sampled says the charts show every Nth customer of a large portfolio.
+	Sampled       string
+	Top, Bottom   LedgerTable
+	ABCExports    []Link
+	ProfitExports []Link
+}
+
+// DashboardClassPage is /dashboard/abc: the ranked customers of one ABC class, paged.
+type DashboardClassPage struct {
+	Base
+	Heading     string
+	Period      DashboardPeriod
+	BackURL     string
+	Table       LedgerTable
+	Total       int
+	First, Last int
+	Exports     []Link
+}

@@ -16,7 +16,7 @@ func TestNewParsesEveryPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"customer", "customers", "error", "form", "import", "import_map", "ledger_list", "ledger_order", "login"}
+	want := []string{"customer", "customers", "dashboard", "dashboard_abc", "error", "form", "import", "import_map", "ledger_list", "ledger_order", "login"}
 	if got := strings.Join(r.Pages(), ","); got != strings.Join(want, ",") {
 		t.Errorf("pages = %s, want %s", got, strings.Join(want, ","))
 	}
@@ -74,7 +74,7 @@ func TestAssetsAreServedUnderHashedNames(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := r.Assets()
-	for _, name := range []string{"app.css", "app.js", "vendor/htmx.min.js", "favicon.svg"} {
+	for _, name := range []string{"app.css", "app.js", "vendor/htmx.min.js", "vendor/echarts.min.js", "dashboard.js", "favicon.svg"} {
 		u := a.URL(name)
 		if !regexp.MustCompile(`^/static/[a-z/.]+\.[0-9a-f]{10}\.[a-z]+$`).MatchString(u) {
 			t.Errorf("URL(%s) = %s, want a hashed name", name, u)

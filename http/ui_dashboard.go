@@ -1,0 +1,505 @@
+package kamhttp
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"math/big"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"time"
+
+	"kam"
+	"kam/analytics"
+	"kam/locale"
+	"kam/web"
+)
+
+// The portfolio dashboard: the ABC classification by net revenue with its Pareto chart, the
+// whale curve of profit after cost-to-serve, the most and least profitable customers, and the
+// drill-down into one class. The figures come from kam.LedgerService.PeriodFigures, which
+// applies the user's scope (a rep sees their own customers, finance all, service staff none), and
+// the calculations from package analytics, as in the API (api_analytics.go).
+
+// registerDashboard declares the dashboard's routes.
+func (u *ui) registerDashboard(mux *http.ServeMux) {
+	mux.Handle("GET /dashboard", u.auth(u.dashboard))
+	mux.Handle("GET /dashboard/abc", u.auth(u.dashboardClass))
+	mux.Handle("GET /dashboard/export", u.auth(u.dashboardExport))
+}
+
+const (
+	// chartMaxPoints bounds a chart's series: a larger portfolio shows every Nth rank (plus the
+	// peak and the last rank), so the page stays light.
+	chartMaxPoints = 2000
+	// dashboardTop is the length of the top and bottom lists.
+	dashboardTop = 10
+	// classPer is the page size of a class's customer list.
+	classPer = 50
+)
+
+var (
+	yearText  = regexp.MustCompile(`^(19|20|21)\d{2}$`)
+	monthOnly = regexp.MustCompile(`^\d{4}-(0[1-9]|1[0-2])$`)
+)
+
+// dashPeriod is the period of the dashboard: a year, from–to months, or (all empty) the last 12
+// complete months.
+type dashPeriod struct {
+	Year, From, To string
+}
+
+// parseDashPeriod reads period=YYYY or from=YYYY-MM&to=YYYY-MM. Unlike the lists' filters, a
+// malformed period is an error the page explains: silently showing another period would be
+// misleading.
+func parseDashPeriod(v url.Values) (dashPeriod, error) {
+	p := dashPeriod{Year: v.Get("period"), From: v.Get("from"), To: v.Get("to")}
+	switch {
+	case p.Year != "" && (p.From != "" || p.To != ""):
+		return p, kam.Errorf(kam.EInvalid, "give a year or a range of months, not both")
+	case p.Year != "":
+		if !yearText.MatchString(p.Year) {
+			return p, kam.Errorf(kam.EInvalid, "bad year %q", p.Year)
+		}
+	case p.From == "" && p.To == "":
+	case !monthOnly.MatchString(p.From) || !monthOnly.MatchString(p.To) || p.From > p.To:
+		return p, kam.Errorf(kam.EInvalid, "bad months %q–%q", p.From, p.To)
+	}
+	return p, nil
+}
+
+// months resolves the period to its first and last month.
+func (p dashPeriod) months(now time.Time) (string, string) {
+	switch {
+	case p.Year != "":
+		return p.Year + "-01", p.Year + "-12"
+	case p.From != "":
+		return p.From, p.To
+	}
+	return analytics.LastTwelveMonths(now, locale.Shanghai)
+}
+
+// values are the period's URL parameters (none for the default).
+func (p dashPeriod) values() url.Values {
+	v := url.Values{}
+	switch {
+	case p.Year != "":
+		v.Set("period", p.Year)
+	case p.From != "":
+		v.Set("from", p.From)
+		v.Set("to", p.To)
+	}
+	return v
+}
+
+// url is path with the period's parameters and more.
+func (p dashPeriod) url(path string, more url.Values) string {
+	v := p.values()
+	for k, vals := range more {
+		v[k] = vals
+	}
+	if len(v) == 0 {
+		return path
+	}
+	return path + "?" + v.Encode()
+}
+
+// selector fills the period selector: the default, the current year and the three before.
+func (u *ui) selector(L *locale.Printer, p dashPeriod, path string) web.DashboardPeriod {
+	now := u.s.Now()
+	from, to := p.months(now)
+	sel := web.DashboardPeriod{Label: from + " – " + to, From: p.From, To: p.To}
+	if p.From == "" {
+		sel.From, sel.To = from, to
+	}
+	sel.Links = append(sel.Links, web.Link{Label: L.T("dashboard.last12"), URL: path, Active: p == dashPeriod{}})
+	y := now.In(locale.Shanghai).Year()
+	for i := 0; i < 4; i++ {
+		year := strconv.Itoa(y - i)
+		sel.Links = append(sel.Links, web.Link{Label: year, URL: dashPeriod{Year: year}.url(path, nil), Active: p.Year == year})
+	}
+	return sel
+}
+
+// dashboardFigures reads the period's figures; the service refuses roles without the ledger.
+func (u *ui) dashboardFigures(ctx context.Context, rq *uiReq, p dashPeriod) ([]kam.CustomerPeriod, error) {
+	if !kam.CanViewLedger(rq.actor) {
+		return nil, kam.Errorf(kam.EForbidden, "your role may not see the ledger")
+	}
+	from, to := p.months(u.s.Now())
+	return u.s.Ledger.PeriodFigures(ctx, from, to)
+}
+
+// periodError shows the page with the period selector and the explanation, status 400.
+func (u *ui) periodError(rq *uiReq, p dashPeriod) {
+	page := &web.DashboardPage{Base: rq.base(rq.L.T("dashboard.title"), "dashboard"), Heading: rq.L.T("dashboard.title")}
+	page.Period = web.DashboardPeriod{Label: "—", From: p.From, To: p.To, Error: rq.L.T("dashboard.bad_period")}
+	page.Period.Links = u.selector(rq.L, dashPeriod{}, "/dashboard").Links
+	page.Period.Links[0].Active = false
+	rq.render(http.StatusBadRequest, "dashboard", page)
+}
+
+// dashboard is GET /dashboard.
+func (u *ui) dashboard(rq *uiReq) {
+	ctx := rq.r.Context()
+	L := rq.L
+	if !kam.CanViewLedger(rq.actor) {
+		rq.fail(kam.Errorf(kam.EForbidden, "your role may not see the ledger"))
+		return
+	}
+	p, err := parseDashPeriod(rq.r.URL.Query())
+	if err != nil {
+		u.periodError(rq, p)
+		return
+	}
+	figures, err := u.dashboardFigures(ctx, rq, p)
+	if err != nil {
+		rq.fail(err)
+		return
+	}
+	abc := analytics.ClassifyABC(figures, analytics.DefaultABC())
+	whale := analytics.WhaleCurve(figures)
+
+	page := &web.DashboardPage{Base: rq.base(L.T("dashboard.title"), "dashboard"), Heading: L.T("dashboard.title"), HasData: true}
+	page.Period = u.selector(L, p, "/dashboard")
+	page.Figures = []web.Figure{
+		{Label: L.T("dashboard.customers"), Value: L.Int(len(figures))},
+		{Label: L.T("dashboard.revenue"), Value: L.Total(int64(abc.Total))},
+		{Label: L.T("dashboard.profit"), Value: L.Total(int64(whale.Total))},
+		{Label: L.T("dashboard.cost_customers"), Value: L.Int(whale.CostCustomers), Class: warnIf(whale.CostCustomers > 0)},
+	}
+	if whale.PeakShare != nil && whale.PeakRank > 0 {
+		page.Figures = append(page.Figures, web.Figure{Label: L.T("dashboard.peak"),
+			Value: L.T("dashboard.peak_value", percent(whale.PeakShare), L.Int(whale.PeakRank))})
+	}
+	page.CostCustomers = L.T("dashboard.cost_note", L.Int(whale.CostCustomers), L.Int(len(figures)))
+
+	// The ABC summary, each class linking to its customers.
+	t := web.LedgerTable{ID: "abc-table", Empty: L.T("dashboard.empty")}
+	for _, c := range []ledgerColumn{{"", L.T("dashboard.col.class"), ""}, {"", L.T("dashboard.col.customers"), "num"},
+		{"", L.T("dashboard.col.revenue"), "num"}, {"", L.T("dashboard.col.share"), "num"}} {
+		t.Columns = append(t.Columns, web.Column{Label: c.label, Class: c.class})
+	}
+	for _, k := range []string{"A", "B", "C"} {
+		c := abc.Classes[k]
+		if c == nil {
+			c = &analytics.ABCClass{}
+		}
+		t.Rows = append(t.Rows, web.LedgerRow{Class: "abc-" + k, Cells: []web.Cell{
+			{Text: L.T("dashboard.class", k), URL: p.url("/dashboard/abc", url.Values{"class": {k}}), Class: "cls"},
+			{Text: L.Int(c.Customers), Class: "num"},
+			{Text: L.Total(int64(c.Revenue)), Class: "num"},
+			{Text: percent(c.Share), Class: "num"},
+		}})
+	}
+	t.Foot = []web.Cell{{Text: L.T("sales.total")}, {Text: L.Int(len(abc.Ranks)), Class: "num"},
+		{Text: L.Total(int64(abc.Total)), Class: "num"}, {Text: percent(big.NewRat(btoi(abc.Total != 0), 1)), Class: "num"}}
+	page.ABC = t
+	page.ABCExports = []web.Link{{Label: L.T("export.csv"), URL: p.url("/dashboard/export", url.Values{"table": {"abc"}})}}
+	page.ProfitExports = []web.Link{{Label: L.T("export.csv"), URL: p.url("/dashboard/export", url.Values{"table": {"profit"}})}}
+
+	// The charts.
+	pareto, whaleChart, step := chartData(L, abc, whale)
+	page.ParetoJSON, page.WhaleJSON = pareto, whaleChart
+	if step > 1 {
+		page.Sampled = L.T("dashboard.sampled", L.Int(step))
+	}
+
+	// The most and least profitable customers.
+	n := len(whale.Points)
+	top := whale.Points[:min(dashboardTop, n)]
+	var bottom []analytics.WhalePoint
+	for i := n - 1; i >= max(n-dashboardTop, len(top)); i-- {
+		bottom = append(bottom, whale.Points[i])
+	}
+	page.Top = u.profitTable(ctx, L, "top-table", top)
+	page.Bottom = u.profitTable(ctx, L, "bottom-table", bottom)
+	rq.render(200, "dashboard", page)
+}
+
+func btoi(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func warnIf(b bool) string {
+	if b {
+		return "warn"
+	}
+	return ""
+}
+
+// percent shows a fraction as a percentage with one decimal: 0.8123 → 81.2%.
+func percent(r *big.Rat) string {
+	if r == nil {
+		return "—"
+	}
+	return new(big.Rat).Mul(r, big.NewRat(100, 1)).FloatString(1) + "%"
+}
+
+// customerNames names the customers the user may see; the others (finance keeps the books of
+// files it does not see) show by code only.
+func (u *ui) customerNames(ctx context.Context, ids []int64) map[int64]*kam.Customer {
+	out := map[int64]*kam.Customer{}
+	for _, id := range ids {
+		if c, err := u.s.Customers.FindCustomerByID(ctx, id); err == nil {
+			out[id] = c
+		}
+	}
+	return out
+}
+
+// customerCell links a ranked customer to its card.
+func customerCell(id int64, code string, names map[int64]*kam.Customer) web.Cell {
+	c := web.Cell{Text: code, URL: customerURL(id, ""), Class: "cust"}
+	if n := names[id]; n != nil {
+		c.Text, c.Lines = n.Name, []string{code}
+	}
+	return c
+}
+
+func (u *ui) profitTable(ctx context.Context, L *locale.Printer, id string, points []analytics.WhalePoint) web.LedgerTable {
+	ids := make([]int64, len(points))
+	for i, p := range points {
+		ids[i] = p.CustomerID
+	}
+	names := u.customerNames(ctx, ids)
+	t := web.LedgerTable{ID: id, Empty: L.T("dashboard.empty")}
+	for _, c := range []ledgerColumn{{"", L.T("dashboard.col.rank"), "num"}, {"", L.T("ledger.col.customer"), ""},
+		{"", L.T("dashboard.col.profit"), "num"}, {"", L.T("dashboard.col.cumulative_profit"), "num"}} {
+		t.Columns = append(t.Columns, web.Column{Label: c.label, Class: c.class})
+	}
+	for _, p := range points {
+		r := web.LedgerRow{Cells: []web.Cell{{Text: L.Int(p.Rank), Class: "num"}, customerCell(p.CustomerID, p.Code, names),
+			{Text: L.Money(int64(p.Profit)), Class: "num"}, {Text: L.Money(int64(p.Cumulative)), Class: "num"}}}
+		if p.Profit < 0 {
+			r.Class = "loss"
+		}
+		t.Rows = append(t.Rows, r)
+	}
+	return t
+}
+
+// paretoChart and whaleChart are the data dashboard.js draws, labels in the page's language.
+// Amounts are in yuan: a chart needs no fen-exact figure.
+type paretoChart struct {
+	Ranks      []int     `json:"ranks"`
+	Codes      []string  `json:"codes"`
+	Revenue    []float64 `json:"revenue"`
+	Cumulative []float64 `json:"cumulative"` // percent
+	Threshold  float64   `json:"threshold"`  // percent: the A line
+	Labels     labels    `json:"labels"`
+}
+
+type whaleChart struct {
+	Ranks      []int     `json:"ranks"`
+	Codes      []string  `json:"codes"`
+	Cumulative []float64 `json:"cumulative"`
+	PeakRank   int       `json:"peakRank"`
+	PeakValue  float64   `json:"peakValue"`
+	Labels     labels    `json:"labels"`
+}
+
+type labels struct {
+	Title, X, Y, Y2, Series, Series2, Mark string
+}
+
+func yuan(m kam.Money) float64 { return float64(m) / float64(kam.MoneyUnit) }
+
+func ratPercent(r *big.Rat) float64 {
+	if r == nil {
+		return 0
+	}
+	f, _ := new(big.Rat).Mul(r, big.NewRat(100, 1)).Float64()
+	return float64(int64(f*100+0.5)) / 100
+}
+
+// sampled keeps every step-th index of n, the last and the extra ones (the peak), in order.
+func sampled(n, step int, extra ...int) []int {
+	keep := make([]int, 0, n/step+2+len(extra))
+	for i := 0; i < n; i++ {
+		want := i%step == 0 || i == n-1
+		for _, e := range extra {
+			want = want || i == e
+		}
+		if want {
+			keep = append(keep, i)
+		}
+	}
+	return keep
+}
+
+// chartData builds both charts' JSON; a portfolio over chartMaxPoints customers is sampled.
+func chartData(L *locale.Printer, abc analytics.ABC, w analytics.Whale) (string, string, int) {
+	n := len(abc.Ranks)
+	step := 1
+	if n > chartMaxPoints {
+		step = (n + chartMaxPoints/2 - 1) / (chartMaxPoints / 2) // about 1,000 points
+	}
+	th, _ := analytics.DefaultABC().A.Float64()
+	pc := paretoChart{Ranks: []int{}, Codes: []string{}, Revenue: []float64{}, Cumulative: []float64{}, Threshold: th * 100,
+		Labels: labels{Title: L.T("dashboard.pareto"), X: L.T("dashboard.col.rank"), Y: L.T("dashboard.chart.revenue"),
+			Y2: L.T("dashboard.chart.cumulative"), Series: L.T("dashboard.col.revenue"), Series2: L.T("dashboard.chart.cumulative"),
+			Mark: L.T("dashboard.chart.line80")}}
+	for _, i := range sampled(n, step) {
+		r := abc.Ranks[i]
+		pc.Ranks = append(pc.Ranks, r.Rank)
+		pc.Codes = append(pc.Codes, r.Code)
+		pc.Revenue = append(pc.Revenue, yuan(r.Revenue))
+		pc.Cumulative = append(pc.Cumulative, ratPercent(r.Cumulative))
+	}
+	wc := whaleChart{Ranks: []int{}, Codes: []string{}, Cumulative: []float64{}, PeakRank: w.PeakRank,
+		Labels: labels{Title: L.T("dashboard.whale"), X: L.T("dashboard.col.rank"), Y: L.T("dashboard.chart.cumulative_profit"),
+			Series: L.T("dashboard.col.cumulative_profit"), Mark: L.T("dashboard.chart.peak")}}
+	for _, i := range sampled(len(w.Points), step, w.PeakRank-1) {
+		p := w.Points[i]
+		wc.Ranks = append(wc.Ranks, p.Rank)
+		wc.Codes = append(wc.Codes, p.Code)
+		wc.Cumulative = append(wc.Cumulative, yuan(p.Cumulative))
+		if p.Rank == w.PeakRank {
+			wc.PeakValue = yuan(p.Cumulative)
+		}
+	}
+	a, _ := json.Marshal(pc)
+	b, _ := json.Marshal(wc)
+	return string(a), string(b), step
+}
+
+// dashboardClass is GET /dashboard/abc?class=A&…period&page=N: one class's ranked customers.
+func (u *ui) dashboardClass(rq *uiReq) {
+	ctx := rq.r.Context()
+	L := rq.L
+	if !kam.CanViewLedger(rq.actor) {
+		rq.fail(kam.Errorf(kam.EForbidden, "your role may not see the ledger"))
+		return
+	}
+	v := rq.r.URL.Query()
+	class := v.Get("class")
+	if class != "A" && class != "B" && class != "C" {
+		rq.fail(kam.Errorf(kam.EInvalid, "unknown class %q", class))
+		return
+	}
+	p, err := parseDashPeriod(v)
+	if err != nil {
+		u.periodError(rq, p)
+		return
+	}
+	figures, err := u.dashboardFigures(ctx, rq, p)
+	if err != nil {
+		rq.fail(err)
+		return
+	}
+	abc := analytics.ClassifyABC(figures, analytics.DefaultABC())
+	var ranks []analytics.ABCRank
+	for _, r := range abc.Ranks {
+		if r.Class == class {
+			ranks = append(ranks, r)
+		}
+	}
+	pageNo := 1
+	if n, err := strconv.Atoi(v.Get("page")); err == nil && n > 1 && n < 1_000_000 {
+		pageNo = n
+	}
+	heading := L.T("dashboard.class_heading", class)
+	page := &web.DashboardClassPage{Base: rq.base(heading, "dashboard"), Heading: heading, Total: len(ranks),
+		BackURL: p.url("/dashboard", nil)}
+	page.Period = u.selector(L, p, "/dashboard/abc")
+	for i := range page.Period.Links {
+		// The period links keep the class.
+		lp := dashPeriod{}
+		if i > 0 {
+			lp.Year = page.Period.Links[i].Label
+		}
+		page.Period.Links[i].URL = lp.url("/dashboard/abc", url.Values{"class": {class}})
+	}
+	rows := pageOf(ranks, (pageNo-1)*classPer, classPer)
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i] = r.CustomerID
+	}
+	names := u.customerNames(ctx, ids)
+	t := web.LedgerTable{ID: "class-table", Empty: L.T("dashboard.empty")}
+	for _, c := range []ledgerColumn{{"", L.T("dashboard.col.rank"), "num"}, {"", L.T("ledger.col.customer"), ""},
+		{"", L.T("dashboard.col.revenue"), "num"}, {"", L.T("dashboard.col.share"), "num"}, {"", L.T("dashboard.col.cumulative"), "num"}} {
+		t.Columns = append(t.Columns, web.Column{Label: c.label, Class: c.class})
+	}
+	for _, r := range rows {
+		t.Rows = append(t.Rows, web.LedgerRow{Cells: []web.Cell{{Text: L.Int(r.Rank), Class: "num"}, customerCell(r.CustomerID, r.Code, names),
+			{Text: L.Money(int64(r.Revenue)), Class: "num"}, {Text: percent(r.Share), Class: "num"}, {Text: percent(r.Cumulative), Class: "num"}}})
+	}
+	t.Pager = pager(pageNo, (len(ranks)+classPer-1)/classPer, func(n int) string {
+		more := url.Values{"class": {class}}
+		if n > 1 {
+			more.Set("page", strconv.Itoa(n))
+		}
+		return p.url("/dashboard/abc", more)
+	})
+	page.Table = t
+	if len(rows) > 0 {
+		page.First = (pageNo-1)*classPer + 1
+		page.Last = page.First + len(rows) - 1
+	}
+	page.Exports = []web.Link{{Label: L.T("export.csv"), URL: p.url("/dashboard/export", url.Values{"table": {"abc"}})}}
+	rq.render(200, "dashboard_abc", page)
+}
+
+// dashboardExport is GET /dashboard/export?table=abc|profit&…period: every ranked customer as
+// CSV, UTF-8 with a BOM so that Excel reads the Chinese text. The header row holds field names,
+// amounts are plain decimals and shares fractions with six places, like the API.
+func (u *ui) dashboardExport(rq *uiReq) {
+	ctx := rq.r.Context()
+	v := rq.r.URL.Query()
+	table := v.Get("table")
+	if table != "abc" && table != "profit" {
+		rq.fail(kam.Errorf(kam.EInvalid, "unknown table %q", table))
+		return
+	}
+	p, err := parseDashPeriod(v)
+	if err != nil {
+		rq.fail(err)
+		return
+	}
+	figures, err := u.dashboardFigures(ctx, rq, p)
+	if err != nil {
+		rq.fail(err)
+		return
+	}
+	from, to := p.months(u.s.Now())
+	var records [][]string
+	switch table {
+	case "abc":
+		abc := analytics.ClassifyABC(figures, analytics.DefaultABC())
+		records = append(records, []string{"rank", "customer_code", "class", "net_revenue", "share", "cumulative_share"})
+		for _, r := range abc.Ranks {
+			records = append(records, []string{strconv.Itoa(r.Rank), r.Code, r.Class, r.Revenue.String(), shareOf(r.Share).Text, shareOf(r.Cumulative).Text})
+		}
+	case "profit":
+		w := analytics.WhaleCurve(figures)
+		byID := map[int64]kam.CustomerPeriod{}
+		for _, f := range figures {
+			byID[f.CustomerID] = f
+		}
+		records = append(records, []string{"rank", "customer_code", "net_revenue", "gross_profit", "cost_to_serve", "profit", "cumulative_profit"})
+		for _, pt := range w.Points {
+			f := byID[pt.CustomerID]
+			records = append(records, []string{strconv.Itoa(pt.Rank), pt.Code, f.NetRevenue.String(), f.GrossProfit.String(), f.CostToServe.String(),
+				pt.Profit.String(), pt.Cumulative.String()})
+		}
+	}
+	h := rq.w.Header()
+	h.Set("Content-Type", "text/csv; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Disposition", `attachment; filename="`+table+"-"+from+"-"+to+`.csv"`)
+	rq.w.WriteHeader(http.StatusOK)
+	rq.w.Write([]byte("\uFEFF"))
+	cw := csv.NewWriter(rq.w)
+	cw.UseCRLF = true
+	cw.WriteAll(records)
+}
+
+// pageOf is page (api_analytics.go), callable where a variable is named page.
+func pageOf[T any](items []T, offset, limit int) []T { return page(items, offset, limit) }
