@@ -384,7 +384,7 @@ func (c *rowCtx) required(field, v string) {
 
 // text is a free-text value, checked for characters no business text holds.
 func (c *rowCtx) text(field string) string {
-	v := c.get(field)
+	v := UnguardFormula(c.get(field))
 	if strings.ContainsRune(v, 0) {
 		c.problem(field, v, "contains a NUL character")
 		return ""

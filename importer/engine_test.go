@@ -506,6 +506,8 @@ func TestExportRoundTrip(t *testing.T) {
 		e.mustRun(e.file("p.csv", []byte("reference,customer_code,payment_date,amount\nBK1,C1,2025-01-30,400\n")), importer.RunOptions{Kind: "payments"})
 		e.mustRun(e.file("c.csv", []byte("customer_code,entry_date,expense_code,amount\nC1,2025-01-30,ap,12.3456\n")), importer.RunOptions{Kind: "costs"})
 		e.mustRun(e.file("k.csv", []byte("customer_code,name,phones,birthday\nC1,李娜,138 0000 0000;0755-1234567,农历1984年闰十月初一\nC2,赵伟,,1975-08-15\n")), importer.RunOptions{Kind: "contacts"})
+		// A name a spreadsheet would run as a formula, and one that starts with an apostrophe.
+		e.mustRun(e.file("f.csv", []byte("customer_code,name,title\nC1,\"=HYPERLINK(\"\"http://x\"\")\",'经理\n")), importer.RunOptions{Kind: "contacts"})
 		for _, kind := range importer.ExportKinds {
 			for _, format := range []string{"csv", "xlsx", "gb18030"} {
 				opt := importer.ExportOptions{Format: format}
@@ -530,6 +532,9 @@ func TestExportRoundTrip(t *testing.T) {
 				}
 				if kind == "orders" && format == "csv" && !strings.HasPrefix(buf.String(), "\ufefforder_no,line_no,order_date,customer_code") {
 					t.Errorf("orders export header %q", buf.String()[:60])
+				}
+				if kind == "contacts" && format == "csv" && (!strings.Contains(buf.String(), `"'=HYPERLINK(""http://x"")"`) || !strings.Contains(buf.String(), ",''经理,")) {
+					t.Errorf("formula not guarded in the contacts export:\n%s", buf.String())
 				}
 				if kind == "costs" && format == "csv" && !strings.Contains(buf.String(), ",12.3456,") {
 					t.Errorf("costs export %q", buf.String())

@@ -87,6 +87,9 @@ func exportCSV(ctx context.Context, w io.Writer, src kam.Exporter, k *Kind, cols
 	err := src.Export(ctx, k.Name, f, func(m map[string]string) error {
 		for i, c := range cols {
 			rec[i] = m[c]
+			if !numericFields[c] {
+				rec[i] = guardFormula(rec[i])
+			}
 		}
 		n++
 		return cw.Write(rec)
@@ -98,6 +101,25 @@ func exportCSV(ctx context.Context, w io.Writer, src kam.Exporter, k *Kind, cols
 	return n, cw.Error()
 }
 
+// guardFormula keeps a spreadsheet from running a text cell as a formula (a customer named
+// "=HYPERLINK(…)" would otherwise act when the export is opened): text that starts with = + - @
+// (or a tab or carriage return) gets a leading apostrophe, which Excel shows as text and the
+// importer removes again, so the file still imports back unchanged.
+func guardFormula(v string) string {
+	if v != "" && strings.ContainsRune("=+-@\t\r'", rune(v[0])) {
+		return "'" + v
+	}
+	return v
+}
+
+// UnguardFormula undoes guardFormula on a text cell read from a file.
+func UnguardFormula(v string) string {
+	if len(v) > 1 && v[0] == '\'' && strings.ContainsRune("=+-@\t\r'", rune(v[1])) {
+		return v[1:]
+	}
+	return v
+}
+
 // numericFields are written to XLSX as numbers, so that Excel sums them; everything else (codes
 // above all: 17850.0, 00123) is text, kept exactly as stored.
 var numericFields = map[string]bool{"quantity": true, "unit_price": true, "discount": true, "amount": true, "cost": true,
@@ -107,7 +129,7 @@ var numericFields = map[string]bool{"quantity": true, "unit_price": true, "disco
 // digits), else as text.
 func xlsxCell(field, v string) any {
 	if !numericFields[field] || v == "" {
-		return v
+		return guardFormula(v)
 	}
 	digits := 0
 	for _, r := range v {
