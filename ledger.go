@@ -253,6 +253,8 @@ type LedgerService interface {
 	// RunResults returns a stored run (by id, or the newest of a period when id is 0) with the
 	// results of the customers the actor may see.
 	RunResults(ctx context.Context, id int64, from, to string) (*ClassificationRun, error)
+	// WalletShares is a customer's share of wallet per category in a year.
+	WalletShares(ctx context.Context, customerID int64, year int) ([]WalletShare, error)
 }
 
 // CanImport says whether a may import a kind of record. Files of customers and contacts are the
@@ -335,4 +337,14 @@ type CustomerClassAt struct {
 	To    string    `json:"to"`
 	At    time.Time `json:"at"`
 	CustomerClass
+}
+
+// WalletShare is our share of a customer's estimated total purchases of a category in a year.
+type WalletShare struct {
+	CategoryID int64  `json:"category_id"`
+	Category   string `json:"category"`
+	Year       int    `json:"year"`
+	Estimate   Money  `json:"estimate"`  // the customer's total purchases, estimated
+	OurSales   Money  `json:"our_sales"` // our net revenue of the category in the year
+	Share      string `json:"share"`     // OurSales / Estimate, 4 decimals; "" without an estimate
 }

@@ -143,8 +143,27 @@ type TiersOut struct {
 	Customers Page[kam.CustomerClass] `json:"customers"`
 }
 
+type walletInput struct {
+	ID   int64 `path:"id" minimum:"1"`
+	Year int   `query:"year" minimum:"1900" maximum:"2200" doc:"The year; default the last complete one."`
+}
+
 func (s *Server) registerAnalyticsAPI(api huma.API) {
 	tags := []string{"analytics"}
+	huma.Register(api, huma.Operation{OperationID: "customer-wallet", Method: http.MethodGet, Path: apiPrefix + "/customers/{id}/wallet",
+		Summary: "A customer's share of wallet", Tags: tags,
+		Description: "Per product category, our net revenue in the year beside the customer's estimated total purchases of it (imported as `wallet`), and the share."},
+		func(ctx context.Context, in *walletInput) (*struct{ Body []kam.WalletShare }, error) {
+			year := in.Year
+			if year == 0 {
+				year = s.Now().In(locale.Shanghai).Year() - 1
+			}
+			w, err := s.Ledger.WalletShares(ctx, in.ID, year)
+			if err != nil {
+				return nil, s.apiError(ctx, err)
+			}
+			return &struct{ Body []kam.WalletShare }{w}, nil
+		})
 	huma.Register(api, huma.Operation{OperationID: "analytics-tiers", Method: http.MethodGet, Path: apiPrefix + "/analytics/tiers",
 		Summary: "Value tiers", Tags: tags,
 		Description: "platinum 铂金, gold 黄金, iron 铁质, lead 铅质, checked in this order: lead when the profit after cost-to-serve is at most 2% of net revenue (or there is no revenue); platinum when class A with a margin at least the portfolio's; gold when class A or B and ordering in at least 75% of the period's months; iron otherwise. Customers ranked by net revenue."},

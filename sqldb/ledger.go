@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/big"
 	"sort"
 	"strings"
 
@@ -658,4 +659,43 @@ func (s *LedgerService) PeriodFigures(ctx context.Context, from, to string) ([]k
 		}
 	}
 	return out, costs.Err()
+}
+
+// WalletShares returns, for a customer and a year, our net revenue per product category beside the
+// customer's estimated total purchases of it (share of wallet). Categories with either appear.
+func (s *LedgerService) WalletShares(ctx context.Context, customerID int64, year int) ([]kam.WalletShare, error) {
+	a, err := actorOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c := s.db.reader()
+	if _, err := s.customers.findCustomer(ctx, c, a, customerID); err != nil {
+		return nil, err
+	}
+	if !kam.CanViewLedger(a) {
+		return nil, kam.Errorf(kam.EForbidden, "your role may not see sales figures")
+	}
+	from, to := fmt.Sprintf("%04d-01", year), fmt.Sprintf("%04d-12", year)
+	rows, err := c.query(ctx, `SELECT k.id, k.name, COALESCE(w.amount, 0), COALESCE(m.revenue, 0)
+		FROM product_categories k
+		LEFT JOIN wallet_estimates w ON w.category_id = k.id AND w.customer_id = ? AND w.year = ?
+		LEFT JOIN (SELECT category_id, SUM(net_revenue) AS revenue FROM sales_category_monthly
+			WHERE customer_id = ? AND month >= ? AND month <= ? GROUP BY category_id) m ON m.category_id = k.id
+		WHERE w.amount IS NOT NULL OR m.revenue IS NOT NULL ORDER BY k.name, k.id`, customerID, year, customerID, from, to)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []kam.WalletShare{}
+	for rows.Next() {
+		w := kam.WalletShare{Year: year}
+		if err := rows.Scan(&w.CategoryID, &w.Category, &w.Estimate, &w.OurSales); err != nil {
+			return nil, err
+		}
+		if w.Estimate > 0 {
+			w.Share = new(big.Rat).SetFrac64(int64(w.OurSales), int64(w.Estimate)).FloatString(4)
+		}
+		out = append(out, w)
+	}
+	return out, rows.Err()
 }
