@@ -255,6 +255,9 @@ type LedgerService interface {
 	RunResults(ctx context.Context, id int64, from, to string) (*ClassificationRun, error)
 	// WalletShares is a customer's share of wallet per category in a year.
 	WalletShares(ctx context.Context, customerID int64, year int) ([]WalletShare, error)
+	// AnalyticsSettings are the models' thresholds; SaveAnalyticsSettings is for directors and admins.
+	AnalyticsSettings(ctx context.Context) (AnalyticsSettings, error)
+	SaveAnalyticsSettings(ctx context.Context, s AnalyticsSettings) error
 }
 
 // CanImport says whether a may import a kind of record. Files of customers and contacts are the
@@ -347,4 +350,48 @@ type WalletShare struct {
 	Estimate   Money  `json:"estimate"`  // the customer's total purchases, estimated
 	OurSales   Money  `json:"our_sales"` // our net revenue of the category in the year
 	Share      string `json:"share"`     // OurSales / Estimate, 4 decimals; "" without an estimate
+}
+
+// AnalyticsSettings are the thresholds of the portfolio models, as decimal fractions. Directors
+// and admins edit them.
+type AnalyticsSettings struct {
+	ABCA        string `json:"abc_a" doc:"Cumulative revenue share that closes class A (default 0.80)."`
+	ABCB        string `json:"abc_b" doc:"Cumulative revenue share that closes class B (default 0.95)."`
+	LeadMargin  string `json:"lead_margin" doc:"Profit after cost-to-serve over net revenue at or below which a customer is lead (default 0.02)."`
+	GoldLoyalty string `json:"gold_loyalty" doc:"Share of the period's months with an order that makes an A or B customer gold (default 0.75)."`
+}
+
+// DefaultAnalyticsSettings are the settings before anyone edits them.
+func DefaultAnalyticsSettings() AnalyticsSettings {
+	return AnalyticsSettings{ABCA: "0.80", ABCB: "0.95", LeadMargin: "0.02", GoldLoyalty: "0.75"}
+}
+
+// Validate checks the settings: fractions with up to 4 decimals, 0 < abc_a < abc_b ≤ 1,
+// 0 ≤ lead_margin < 1, 0 < gold_loyalty ≤ 1.
+func (s AnalyticsSettings) Validate() error {
+	var v Validation
+	frac := func(field, val string, low, high int64, lowOpen, highOpen bool) int64 {
+		n, err := ParseFixed(val, 4)
+		if err != nil {
+			v.Add(field, "invalid", "must be a decimal fraction such as 0.80 (%s)", err.Error())
+			return 0
+		}
+		if n < low || n > high || (lowOpen && n == low) || (highOpen && n == high) {
+			v.Add(field, "out_of_range", "is out of range")
+		}
+		return n
+	}
+	a := frac("abc_a", s.ABCA, 0, 10000, true, true)
+	b := frac("abc_b", s.ABCB, 0, 10000, true, false)
+	if a != 0 && b != 0 && a >= b {
+		v.Add("abc_b", "out_of_range", "must be above abc_a")
+	}
+	frac("lead_margin", s.LeadMargin, 0, 10000, false, true)
+	frac("gold_loyalty", s.GoldLoyalty, 0, 10000, true, false)
+	return v.Err()
+}
+
+// CanEditSettings: directors and admins set the rules of the portfolio models.
+func CanEditSettings(a *Actor) bool {
+	return a != nil && (a.Role == RoleAdmin || a.Role == RoleDirector)
 }

@@ -44,6 +44,8 @@ type ABC struct {
 	Ranks   []ABCRank
 	Classes map[string]*ABCClass
 	Total   kam.Money // the sum of the positive revenues: the base of every share
+	// Thresholds are the rules the classification used.
+	Thresholds ABCThresholds
 }
 
 // ClassifyABC ranks customers by net revenue, descending, ties by code ascending. A customer is
@@ -65,7 +67,7 @@ func ClassifyABC(cs []CustomerFigures, t ABCThresholds) ABC {
 			total += c.NetRevenue
 		}
 	}
-	out := ABC{Total: total, Classes: map[string]*ABCClass{}}
+	out := ABC{Total: total, Classes: map[string]*ABCClass{}, Thresholds: t}
 	for _, k := range []string{"A", "B", "C"} {
 		out.Classes[k] = &ABCClass{Share: new(big.Rat)}
 	}

@@ -2,6 +2,7 @@ package analytics
 
 import (
 	"context"
+	"math/big"
 	"time"
 
 	"kam"
@@ -35,12 +36,27 @@ type ClassSummary struct {
 	Share     string    `json:"share"`
 }
 
-// Classify runs every model over figures and returns the run to store.
-func Classify(figures []CustomerFigures, from, to, source string) *kam.ClassificationRun {
-	t := DefaultABC()
+// Rules turns stored settings into the models' rules; a setting that does not parse keeps its
+// default (settings are validated when saved).
+func Rules(s kam.AnalyticsSettings) (ABCThresholds, TierRules) {
+	t, tr := DefaultABC(), DefaultTiers()
+	set := func(dst **big.Rat, v string) {
+		if n, err := kam.ParseFixed(v, 4); err == nil {
+			*dst = big.NewRat(n, 10000)
+		}
+	}
+	set(&t.A, s.ABCA)
+	set(&t.B, s.ABCB)
+	set(&tr.LeadMargin, s.LeadMargin)
+	set(&tr.GoldLoyalty, s.GoldLoyalty)
+	return t, tr
+}
+
+// Classify runs every model over figures with the settings' rules and returns the run to store.
+func Classify(figures []CustomerFigures, from, to, source string, settings kam.AnalyticsSettings) *kam.ClassificationRun {
+	t, tr := Rules(settings)
 	abc := ClassifyABC(figures, t)
 	whale := WhaleCurve(figures)
-	tr := DefaultTiers()
 	tiers := Tiers(figures, abc, monthsBetween(from, to)+1, tr)
 	profit := map[int64]kam.Money{}
 	for _, f := range figures {
@@ -76,6 +92,10 @@ func Reclassify(ctx context.Context, ledger kam.LedgerService, now time.Time, lo
 	if err != nil {
 		return nil, err
 	}
-	run := Classify(figures, from, to, source)
+	settings, err := ledger.AnalyticsSettings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	run := Classify(figures, from, to, source, settings)
 	return run, ledger.SaveClassification(ctx, run)
 }

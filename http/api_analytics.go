@@ -148,8 +148,30 @@ type walletInput struct {
 	Year int   `query:"year" minimum:"1900" maximum:"2200" doc:"The year; default the last complete one."`
 }
 
+type settingsInput struct {
+	Body kam.AnalyticsSettings
+}
+
 func (s *Server) registerAnalyticsAPI(api huma.API) {
 	tags := []string{"analytics"}
+	huma.Register(api, huma.Operation{OperationID: "get-analytics-settings", Method: http.MethodGet, Path: apiPrefix + "/analytics/settings",
+		Summary: "The rules of the portfolio models", Tags: tags},
+		func(ctx context.Context, in *struct{}) (*struct{ Body kam.AnalyticsSettings }, error) {
+			set, err := s.Ledger.AnalyticsSettings(ctx)
+			if err != nil {
+				return nil, s.apiError(ctx, err)
+			}
+			return &struct{ Body kam.AnalyticsSettings }{set}, nil
+		})
+	huma.Register(api, huma.Operation{OperationID: "put-analytics-settings", Method: http.MethodPut, Path: apiPrefix + "/analytics/settings",
+		Summary: "Set the rules of the portfolio models", Tags: tags, MaxBodyBytes: maxBodyBytes,
+		Description: "Directors and admins. Every field is a decimal fraction; the next classification uses them."},
+		func(ctx context.Context, in *settingsInput) (*struct{ Body kam.AnalyticsSettings }, error) {
+			if err := s.Ledger.SaveAnalyticsSettings(ctx, in.Body); err != nil {
+				return nil, s.apiError(ctx, err)
+			}
+			return &struct{ Body kam.AnalyticsSettings }{in.Body}, nil
+		})
 	huma.Register(api, huma.Operation{OperationID: "customer-wallet", Method: http.MethodGet, Path: apiPrefix + "/customers/{id}/wallet",
 		Summary: "A customer's share of wallet", Tags: tags,
 		Description: "Per product category, our net revenue in the year beside the customer's estimated total purchases of it (imported as `wallet`), and the share."},
@@ -176,7 +198,11 @@ func (s *Server) registerAnalyticsAPI(api huma.API) {
 			if err != nil {
 				return nil, s.apiError(ctx, err)
 			}
-			run := analytics.Classify(figures, from, to, "")
+			settings, err := s.Ledger.AnalyticsSettings(ctx)
+			if err != nil {
+				return nil, s.apiError(ctx, err)
+			}
+			run := analytics.Classify(figures, from, to, "", settings)
 			out := TiersOut{From: from, To: to, Tiers: map[string]TierOut{},
 				Customers: Page[kam.CustomerClass]{Items: page(run.Results, in.Offset, in.Limit), Total: len(run.Results), Limit: in.Limit, Offset: in.Offset}}
 			if out.Customers.Items == nil {
@@ -271,7 +297,7 @@ func (s *Server) registerAnalyticsAPI(api huma.API) {
 			if err != nil {
 				return nil, s.apiError(ctx, err)
 			}
-			abc := analytics.ClassifyABC(figures, analytics.DefaultABC())
+			abc := analytics.ClassifyABC(figures, s.abcRules(ctx))
 			out := ABCOut{From: from, To: to, Total: abc.Total, Classes: map[string]ABCClassOut{},
 				Customers: Page[ABCRankOut]{Items: []ABCRankOut{}, Total: len(abc.Ranks), Limit: in.Limit, Offset: in.Offset}}
 			for k, c := range abc.Classes {
@@ -304,6 +330,16 @@ func (s *Server) registerAnalyticsAPI(api huma.API) {
 			}
 			return &struct{ Body ProfitabilityOut }{out}, nil
 		})
+}
+
+// abcRules are the ABC thresholds in the settings (the defaults if they cannot be read).
+func (s *Server) abcRules(ctx context.Context) analytics.ABCThresholds {
+	settings, err := s.Ledger.AnalyticsSettings(ctx)
+	if err != nil {
+		s.Logger.Error("reading the analytics settings", "err", err)
+	}
+	t, _ := analytics.Rules(settings)
+	return t
 }
 
 // page returns the items of one page.

@@ -159,7 +159,7 @@ func (u *ui) dashboard(rq *uiReq) {
 		rq.fail(err)
 		return
 	}
-	abc := analytics.ClassifyABC(figures, analytics.DefaultABC())
+	abc := analytics.ClassifyABC(figures, u.s.abcRules(ctx))
 	whale := analytics.WhaleCurve(figures)
 
 	page := &web.DashboardPage{Base: rq.base(L.T("dashboard.title"), "dashboard"), Heading: L.T("dashboard.title"), HasData: true}
@@ -340,7 +340,7 @@ func chartData(L *locale.Printer, abc analytics.ABC, w analytics.Whale) (string,
 	if n > chartMaxPoints {
 		step = (n + chartMaxPoints/2 - 1) / (chartMaxPoints / 2) // about 1,000 points
 	}
-	th, _ := analytics.DefaultABC().A.Float64()
+	th, _ := abc.Thresholds.A.Float64()
 	pc := paretoChart{Ranks: []int{}, Codes: []string{}, Revenue: []float64{}, Cumulative: []float64{}, Threshold: th * 100,
 		Labels: labels{Title: L.T("dashboard.pareto"), X: L.T("dashboard.col.rank"), Y: L.T("dashboard.chart.revenue"),
 			Y2: L.T("dashboard.chart.cumulative"), Series: L.T("dashboard.col.revenue"), Series2: L.T("dashboard.chart.cumulative"),
@@ -393,7 +393,7 @@ func (u *ui) dashboardClass(rq *uiReq) {
 		rq.fail(err)
 		return
 	}
-	abc := analytics.ClassifyABC(figures, analytics.DefaultABC())
+	abc := analytics.ClassifyABC(figures, u.s.abcRules(ctx))
 	var ranks []analytics.ABCRank
 	for _, r := range abc.Ranks {
 		if r.Class == class {
@@ -472,7 +472,7 @@ func (u *ui) dashboardExport(rq *uiReq) {
 	var records [][]string
 	switch table {
 	case "abc":
-		abc := analytics.ClassifyABC(figures, analytics.DefaultABC())
+		abc := analytics.ClassifyABC(figures, u.s.abcRules(ctx))
 		records = append(records, []string{"rank", "customer_code", "class", "net_revenue", "share", "cumulative_share"})
 		for _, r := range abc.Ranks {
 			records = append(records, []string{strconv.Itoa(r.Rank), r.Code, r.Class, r.Revenue.String(), shareOf(r.Share).Text, shareOf(r.Cumulative).Text})

@@ -117,3 +117,54 @@ func (s *LedgerService) RunResults(ctx context.Context, id int64, from, to strin
 	}
 	return run, rows.Err()
 }
+
+const analyticsSettingsKey = "analytics"
+
+// AnalyticsSettings returns the models' thresholds, the defaults until someone saves them.
+func (s *LedgerService) AnalyticsSettings(ctx context.Context) (kam.AnalyticsSettings, error) {
+	out := kam.DefaultAnalyticsSettings()
+	if _, err := actorOf(ctx); err != nil {
+		return out, err
+	}
+	var v string
+	err := s.db.reader().queryRow(ctx, "SELECT value FROM settings WHERE key = ?", analyticsSettingsKey).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return out, nil
+	}
+	if err != nil {
+		return out, err
+	}
+	if err := json.Unmarshal([]byte(v), &out); err != nil {
+		return kam.DefaultAnalyticsSettings(), err
+	}
+	return out, nil
+}
+
+// SaveAnalyticsSettings stores the models' thresholds (directors and admins).
+func (s *LedgerService) SaveAnalyticsSettings(ctx context.Context, set kam.AnalyticsSettings) error {
+	a, err := actorOf(ctx)
+	if err != nil {
+		return err
+	}
+	if !kam.CanEditSettings(a) {
+		return kam.Errorf(kam.EForbidden, "the rules of the portfolio models are set by directors and admins")
+	}
+	if err := set.Validate(); err != nil {
+		return err
+	}
+	v, err := json.Marshal(set)
+	if err != nil {
+		return err
+	}
+	tx, err := s.db.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.Exec(`INSERT INTO settings (key, value, user_id, updated_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value, user_id = excluded.user_id, updated_at = excluded.updated_at`,
+		analyticsSettingsKey, string(v), a.UserID, s.db.timeArg(tx.now)); err != nil {
+		return err
+	}
+	return tx.Commit()
+}

@@ -72,13 +72,18 @@ portfolio to what a user may see and stores nothing.`,
 				return err
 			}
 			// The company's classification is stored; a user's view of their own customers is not.
-			run := analytics.Classify(figures, from, to, "manual")
+			settings, err := ledger.AnalyticsSettings(ctx)
+			if err != nil {
+				return err
+			}
+			run := analytics.Classify(figures, from, to, "manual", settings)
 			if as == "" {
 				if err := ledger.SaveClassification(ctx, run); err != nil {
 					return err
 				}
 			}
-			abc := analytics.ClassifyABC(figures, analytics.DefaultABC())
+			rules, _ := analytics.Rules(settings)
+			abc := analytics.ClassifyABC(figures, rules)
 			whale := analytics.WhaleCurve(figures)
 			type classOut struct {
 				Customers int       `json:"customers"`

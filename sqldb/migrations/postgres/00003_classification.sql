@@ -26,6 +26,15 @@ CREATE TABLE customer_classes (
 );
 CREATE INDEX customer_classes_customer ON customer_classes (customer_id, run_id);
 
+-- Settings that directors and admins edit (the analytics thresholds), one JSON value per key.
+CREATE TABLE settings (
+    key        TEXT    PRIMARY KEY,
+    value      TEXT    NOT NULL,
+    user_id    BIGINT NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL
+);
+
 -- +goose Down
+DROP TABLE settings;
 DROP TABLE customer_classes;
 DROP TABLE classification_runs;
