@@ -134,7 +134,8 @@ func waitFor(t *testing.T, ctx context.Context, name, expr string) {
 		_, err = chromedp.Run(ctx, chromedp.Poll[bool](expr, chromedp.WithPollingInterval(100*time.Millisecond)))
 		// A navigation or history push while polling destroys the page's JavaScript context the
 		// poll runs in; poll again in the new one.
-		if err == nil || !strings.Contains(err.Error(), "Cannot find context with specified id") {
+		if err == nil || !(strings.Contains(err.Error(), "Cannot find context with specified id") ||
+			strings.Contains(err.Error(), "Inspected target navigated or closed")) {
 			break
 		}
 	}
