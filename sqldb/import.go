@@ -245,7 +245,11 @@ func (is *importSession) resolveCustomers(codes []string) error {
 			missing = append(missing, c)
 		}
 	}
-	where, sargs := is.scope()
+	// The same view as the actor's document lists: finance keeps every customer's books.
+	where, sargs, err := ledgerScope(is.a)
+	if err != nil {
+		return err
+	}
 	return inChunks(missing, func(part []string) error {
 		rows, err := is.tx.Query("SELECT c.id, c.code, c.name FROM customers c WHERE c.code IN ("+placeholders(len(part))+") AND "+where,
 			append(anySlice(part), sargs...)...)
@@ -263,15 +267,6 @@ func (is *importSession) resolveCustomers(codes []string) error {
 		}
 		return rows.Err()
 	})
-}
-
-// scope is the actor's view of customer files. Finance keeps the books of every customer, so a
-// finance import reaches every file.
-func (is *importSession) scope() (string, []any) {
-	if is.a.Role == kam.RoleFinance {
-		return "1=1", nil
-	}
-	return scopeSQL(is.a)
 }
 
 // customerReq asks for a customer by code, to be created (named name, owned by owner) when the

@@ -372,24 +372,35 @@ func (s *LedgerService) FindPayments(ctx context.Context, f kam.LedgerFilter) ([
 	if err := rows.Err(); err != nil {
 		return nil, 0, err
 	}
-	for _, p := range out {
-		ar, err := c.query(ctx, `SELECT a.invoice_id, i.invoice_no, a.amount FROM payment_allocations a JOIN invoices i ON i.id = a.invoice_id
-			WHERE a.payment_id = ? ORDER BY i.due_date, i.id`, p.ID)
+	// The page's allocations in one query, not one per payment.
+	byID := make(map[int64]*kam.Payment, len(out))
+	ids := make([]int64, len(out))
+	for i, p := range out {
+		byID[p.ID], ids[i] = p, p.ID
+		p.Unallocated = p.Amount
+	}
+	err = inChunks(ids, func(part []int64) error {
+		ar, err := c.query(ctx, `SELECT a.payment_id, a.invoice_id, i.invoice_no, a.amount FROM payment_allocations a
+			JOIN invoices i ON i.id = a.invoice_id WHERE a.payment_id IN (`+placeholders(len(part))+`) ORDER BY a.payment_id, i.due_date, i.id`,
+			anySlice(part)...)
 		if err != nil {
-			return nil, 0, err
+			return err
 		}
-		allocated := kam.Money(0)
+		defer ar.Close()
 		for ar.Next() {
+			var pid int64
 			var al kam.Allocation
-			if err := ar.Scan(&al.InvoiceID, &al.InvoiceNo, &al.Amount); err != nil {
-				ar.Close()
-				return nil, 0, err
+			if err := ar.Scan(&pid, &al.InvoiceID, &al.InvoiceNo, &al.Amount); err != nil {
+				return err
 			}
-			allocated += al.Amount
+			p := byID[pid]
 			p.Allocations = append(p.Allocations, al)
+			p.Unallocated -= al.Amount
 		}
-		ar.Close()
-		p.Unallocated = p.Amount - allocated
+		return ar.Err()
+	})
+	if err != nil {
+		return nil, 0, err
 	}
 	return out, total, nil
 }
