@@ -2,6 +2,7 @@ package analytics
 
 import (
 	"testing"
+	"time"
 
 	"kam"
 )
@@ -30,5 +31,21 @@ func TestMigrationMatrix(t *testing.T) {
 	}
 	if total != 5 { // 4 in the later run and one that left
 		t.Errorf("the matrix holds %d customers", total)
+	}
+}
+
+// TestLastTwelveMonths: counted from the first of the month, so the 31st of a month after a short
+// one does not shift the period.
+func TestLastTwelveMonths(t *testing.T) {
+	loc := time.FixedZone("CST", 8*3600)
+	for _, c := range []struct{ now, from, to string }{
+		{"2026-03-31T12:00:00+08:00", "2025-03", "2026-02"},
+		{"2026-01-01T00:30:00+08:00", "2025-01", "2025-12"},
+		{"2025-12-31T17:00:00Z", "2025-01", "2025-12"}, // already 2026-01-01 in Shanghai
+	} {
+		now, _ := time.Parse(time.RFC3339, c.now)
+		if from, to := LastTwelveMonths(now, loc); from != c.from || to != c.to {
+			t.Errorf("%s: %s … %s, want %s … %s", c.now, from, to, c.from, c.to)
+		}
 	}
 }

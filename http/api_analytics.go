@@ -28,15 +28,15 @@ var monthText = regexp.MustCompile(`^\d{4}-\d{2}$`)
 
 // months resolves the period of an analytics request: a year, from–to, or the last 12 complete
 // months.
-func (in *periodInput) months() (string, string, error) {
+func (in *periodInput) months(now time.Time) (string, string, error) {
 	switch {
 	case in.Period != "" && (in.From != "" || in.To != ""):
 		return "", "", problem(http.StatusUnprocessableEntity, "give period or from and to, not both", &huma.ErrorDetail{Location: "query.period", Value: in.Period})
 	case in.Period != "":
 		return in.Period + "-01", in.Period + "-12", nil
 	case in.From == "" && in.To == "":
-		now := time.Now().In(locale.Shanghai)
-		return now.AddDate(0, -12, 0).Format("2006-01"), now.AddDate(0, -1, 0).Format("2006-01"), nil
+		from, to := analytics.LastTwelveMonths(now, locale.Shanghai)
+		return from, to, nil
 	case !monthText.MatchString(in.From) || !monthText.MatchString(in.To) || in.From > in.To:
 		return "", "", problem(http.StatusUnprocessableEntity, "from and to must both be months, from not after to", &huma.ErrorDetail{Location: "query.from", Value: in.From})
 	}
@@ -190,13 +190,9 @@ func (s *Server) registerAnalyticsAPI(api huma.API) {
 		Summary: "Value tiers", Tags: tags,
 		Description: "platinum 铂金, gold 黄金, iron 铁质, lead 铅质, checked in this order: lead when the profit after cost-to-serve is at most 2% of net revenue (or there is no revenue); platinum when class A with a margin at least the portfolio's; gold when class A or B and ordering in at least 75% of the period's months; iron otherwise. Customers ranked by net revenue."},
 		func(ctx context.Context, in *periodInput) (*struct{ Body TiersOut }, error) {
-			from, to, err := in.months()
+			from, to, figures, err := s.periodFigures(ctx, in)
 			if err != nil {
 				return nil, err
-			}
-			figures, err := s.Ledger.PeriodFigures(ctx, from, to)
-			if err != nil {
-				return nil, s.apiError(ctx, err)
 			}
 			settings, err := s.Ledger.AnalyticsSettings(ctx)
 			if err != nil {
@@ -224,13 +220,9 @@ func (s *Server) registerAnalyticsAPI(api huma.API) {
 		Summary: "RFM scores", Tags: tags,
 		Description: "Recency (months from the last month with an order to the period's end), frequency (sales orders) and monetary value (net revenue), each scored 1–5 by quintiles of the customers with orders in the period: sorted worst first, position i of n scores 1 + floor(5i/n), and equal values share the score of the first of them. Sorted by score, best first."},
 		func(ctx context.Context, in *periodInput) (*struct{ Body RFMOut }, error) {
-			from, to, err := in.months()
+			from, to, figures, err := s.periodFigures(ctx, in)
 			if err != nil {
 				return nil, err
-			}
-			figures, err := s.Ledger.PeriodFigures(ctx, from, to)
-			if err != nil {
-				return nil, s.apiError(ctx, err)
 			}
 			scores := analytics.ScoreRFM(figures, to)
 			sort.SliceStable(scores, func(i, j int) bool {
@@ -289,13 +281,9 @@ func (s *Server) registerAnalyticsAPI(api huma.API) {
 		Summary: "ABC classification by net revenue", Tags: tags,
 		Description: "Customers ranked by net revenue (sales minus returns) over the period, ties by code. A while the running total before a customer is below 80% of the total of positive revenues, B below 95%, C the rest and every customer without positive revenue. Only the customers the caller may see."},
 		func(ctx context.Context, in *periodInput) (*struct{ Body ABCOut }, error) {
-			from, to, err := in.months()
+			from, to, figures, err := s.periodFigures(ctx, in)
 			if err != nil {
 				return nil, err
-			}
-			figures, err := s.Ledger.PeriodFigures(ctx, from, to)
-			if err != nil {
-				return nil, s.apiError(ctx, err)
 			}
 			abc := analytics.ClassifyABC(figures, s.abcRules(ctx))
 			out := ABCOut{From: from, To: to, Total: abc.Total, Classes: map[string]ABCClassOut{},
@@ -313,13 +301,9 @@ func (s *Server) registerAnalyticsAPI(api huma.API) {
 		Summary: "Profitability and the whale curve", Tags: tags,
 		Description: "Profit per customer is gross profit minus cost-to-serve. Cost customers make a loss. The whale curve is the running profit over customers ranked by profit; its peak is given as a fraction of the total profit and the rank where it peaks."},
 		func(ctx context.Context, in *periodInput) (*struct{ Body ProfitabilityOut }, error) {
-			from, to, err := in.months()
+			from, to, figures, err := s.periodFigures(ctx, in)
 			if err != nil {
 				return nil, err
-			}
-			figures, err := s.Ledger.PeriodFigures(ctx, from, to)
-			if err != nil {
-				return nil, s.apiError(ctx, err)
 			}
 			w := analytics.WhaleCurve(figures)
 			out := ProfitabilityOut{From: from, To: to, TotalProfit: w.Total, CostCustomers: w.CostCustomers, ProfitCustomers: w.ProfitCustomers,
@@ -330,6 +314,19 @@ func (s *Server) registerAnalyticsAPI(api huma.API) {
 			}
 			return &struct{ Body ProfitabilityOut }{out}, nil
 		})
+}
+
+// periodFigures resolves an analytics request's period and reads the customers' figures over it.
+func (s *Server) periodFigures(ctx context.Context, in *periodInput) (string, string, []kam.CustomerPeriod, error) {
+	from, to, err := in.months(s.Now())
+	if err != nil {
+		return "", "", nil, err
+	}
+	figures, err := s.Ledger.PeriodFigures(ctx, from, to)
+	if err != nil {
+		return "", "", nil, s.apiError(ctx, err)
+	}
+	return from, to, figures, nil
 }
 
 // abcRules are the ABC thresholds in the settings (the defaults if they cannot be read).

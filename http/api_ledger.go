@@ -169,13 +169,15 @@ func (s *Server) registerLedgerAPI(api huma.API) {
 		Summary: "Monthly sales of a customer", Tags: tags,
 		Description: "The customer's monthly rollup in the ledger currency: net revenue, returns, cost, gross profit, orders, lines, quantity."},
 		func(ctx context.Context, in *salesInput) (*struct{ Body []kam.SalesMonth }, error) {
-			now := time.Now().In(locale.Shanghai)
+			// Counted from the first of this month: AddDate on the 31st would skip a short month.
+			now := s.Now().In(locale.Shanghai)
+			month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, locale.Shanghai)
 			from, to := in.From, in.To
 			if to == "" {
-				to = now.Format("2006-01")
+				to = month.Format("2006-01")
 			}
 			if from == "" {
-				from = now.AddDate(0, -23, 0).Format("2006-01")
+				from = month.AddDate(0, -23, 0).Format("2006-01")
 			}
 			m, err := s.Ledger.SalesByMonth(ctx, in.ID, from, to)
 			if err != nil {

@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"math/big"
 	"regexp"
 	"strconv"
 	"time"
@@ -21,12 +20,9 @@ var (
 	monthPattern = regexp.MustCompile(`^\d{4}-(0[1-9]|1[0-2])$`)
 )
 
-// ratFloat rounds a share to 4 decimals for JSON.
-func ratFloat(r *big.Rat) float64 {
-	if r == nil {
-		return 0
-	}
-	f, _ := strconv.ParseFloat(r.FloatString(4), 64)
+// decimalFloat reads a share written with 4 decimals, for JSON numbers; "" is 0.
+func decimalFloat(s string) float64 {
+	f, _ := strconv.ParseFloat(s, 64)
 	return f
 }
 
@@ -55,8 +51,7 @@ portfolio to what a user may see and stores nothing.`,
 				}
 				from, to = period+"-01", period+"-12"
 			case from == "" && to == "":
-				now := time.Now().In(locale.Shanghai)
-				from, to = now.AddDate(0, -12, 0).Format("2006-01"), now.AddDate(0, -1, 0).Format("2006-01")
+				from, to = analytics.LastTwelveMonths(time.Now(), locale.Shanghai)
 			}
 			if !monthPattern.MatchString(from) || !monthPattern.MatchString(to) || from > to {
 				return fmt.Errorf("--from %q --to %q: months YYYY-MM, from not after to", from, to)
@@ -82,9 +77,8 @@ portfolio to what a user may see and stores nothing.`,
 					return err
 				}
 			}
-			rules, _ := analytics.Rules(settings)
-			abc := analytics.ClassifyABC(figures, rules)
-			whale := analytics.WhaleCurve(figures)
+			// The run's summary holds every figure printed: the models run once.
+			sum := run.Summary.(analytics.Summary)
 			type classOut struct {
 				Customers int       `json:"customers"`
 				Revenue   kam.Money `json:"revenue"`
@@ -97,25 +91,25 @@ portfolio to what a user may see and stores nothing.`,
 				Revenue       kam.Money           `json:"revenue"`
 				ABC           map[string]classOut `json:"abc"`
 				Profitability map[string]any      `json:"profitability"`
-			}{Run: run.ID, Period: map[string]string{"from": from, "to": to}, Customers: len(figures), Revenue: abc.Total, ABC: map[string]classOut{}}
-			for k, c := range abc.Classes {
-				out.ABC[k] = classOut{Customers: c.Customers, Revenue: c.Revenue, Share: ratFloat(c.Share)}
+			}{Run: run.ID, Period: map[string]string{"from": from, "to": to}, Customers: sum.Customers, Revenue: sum.Revenue, ABC: map[string]classOut{}}
+			for k, c := range sum.Classes {
+				out.ABC[k] = classOut{Customers: c.Customers, Revenue: c.Revenue, Share: decimalFloat(c.Share)}
 			}
-			out.Profitability = map[string]any{"total_profit": whale.Total, "cost_customers": whale.CostCustomers,
-				"profit_customers": whale.ProfitCustomers, "whale_peak_share": ratFloat(whale.PeakShare), "whale_peak_rank": whale.PeakRank}
+			out.Profitability = map[string]any{"total_profit": sum.TotalProfit, "cost_customers": sum.CostCustomers,
+				"profit_customers": sum.ProfitCustomers, "whale_peak_share": decimalFloat(sum.WhalePeakShare), "whale_peak_rank": sum.WhalePeakRank}
 			if asJSON {
 				enc := json.NewEncoder(a.stdout)
 				enc.SetIndent("", "  ")
 				return enc.Encode(out)
 			}
-			fmt.Fprintf(a.stdout, "portfolio %s … %s: %d customers, net revenue %s\n", from, to, len(figures), abc.Total)
+			fmt.Fprintf(a.stdout, "portfolio %s … %s: %d customers, net revenue %s\n", from, to, sum.Customers, sum.Revenue)
 			for _, k := range []string{"A", "B", "C"} {
 				c := out.ABC[k]
 				fmt.Fprintf(a.stdout, "  %s  %6d customers  %20s  %6.2f%%\n", k, c.Customers, c.Revenue, c.Share*100)
 			}
-			fmt.Fprintf(a.stdout, "profit after cost-to-serve %s: %d cost customers, %d profit customers", whale.Total, whale.CostCustomers, whale.ProfitCustomers)
-			if whale.PeakShare != nil {
-				fmt.Fprintf(a.stdout, "; the whale curve peaks at %.2f%% of the profit with the first %d customers", ratFloat(whale.PeakShare)*100, whale.PeakRank)
+			fmt.Fprintf(a.stdout, "profit after cost-to-serve %s: %d cost customers, %d profit customers", sum.TotalProfit, sum.CostCustomers, sum.ProfitCustomers)
+			if sum.WhalePeakShare != "" {
+				fmt.Fprintf(a.stdout, "; the whale curve peaks at %.2f%% of the profit with the first %d customers", decimalFloat(sum.WhalePeakShare)*100, sum.WhalePeakRank)
 			}
 			fmt.Fprintln(a.stdout)
 			if run.ID != 0 {
