@@ -465,6 +465,16 @@ func TestImportKinds(t *testing.T) {
 						t.Errorf("costs %+v", s)
 					}
 				}},
+			{"costs", "reference,customer_code,entry_date,expense_code,amount\nX1,K1,2025-02-10,visits,300\n", func(t *testing.T, s *importer.Summary) {
+				if s.Created != 1 {
+					t.Errorf("cost with a reference %+v", s)
+				}
+			}},
+			{"costs", "reference,customer_code,entry_date,expense_code,amount\nX1,K2,2025-03-10,service,120\n", func(t *testing.T, s *importer.Summary) {
+				if s.Updated != 1 { // moved to another customer, month and code: the rollups follow (checked after each step)
+					t.Errorf("changed cost %+v", s)
+				}
+			}},
 			{"financials", "customer_code,period,current_assets,current_liabilities,revenue,net_profit\nK1,2024,5000000,2500000,12000000,800000\n",
 				func(t *testing.T, s *importer.Summary) {
 					if s.Created != 1 {
@@ -491,7 +501,7 @@ func TestImportKinds(t *testing.T) {
 				t.Errorf("%s again: %+v", st.kind, again)
 			}
 		}
-		if n := e.count("cost_monthly"); n != 2 {
+		if n := e.count("cost_monthly"); n != 4 { // K1 2025-01 rebate and logistics, K1 2025-02 visits (now zero), K2 2025-03 service
 			t.Errorf("cost rollup rows %d", n)
 		}
 	})

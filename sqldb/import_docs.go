@@ -31,7 +31,7 @@ func customerCodes[T any](is *importSession, rows []T, code func(*T) (string, st
 // docChange compares a stored document (as a JSON-able map) with the new one and writes it.
 // table names the table, keyCols and keys the natural key; cols are the columns in the order of
 // vals. It returns the outcome and, for a new row, its id.
-func (is *importSession) upsertDoc(table, entity string, customer int64, keyCols []string, keys []any, cols []string, vals []any) (kam.Outcome, int64, []kam.FieldChange, error) {
+func (is *importSession) upsertDoc(table, entity string, customer int64, keyCols []string, keys []any, cols []string, vals []any) (kam.Outcome, int64, []string, error) {
 	tx := is.tx
 	var id, version int64
 	old := make([]any, len(cols))
@@ -55,8 +55,10 @@ func (is *importSession) upsertDoc(table, entity string, customer int64, keyCols
 	}
 	var fields []kam.FieldChange
 	sets := make([]string, 0, len(cols))
+	stored := make([]string, len(cols))
 	for i, c := range cols {
 		ov, nv := normalizeStored(old[i]), normalizeStored(vals[i])
+		stored[i] = ov
 		if ov != nv {
 			ob, _ := json.Marshal(ov)
 			nb, _ := json.Marshal(nv)
@@ -65,7 +67,7 @@ func (is *importSession) upsertDoc(table, entity string, customer int64, keyCols
 		sets = append(sets, c+" = ?")
 	}
 	if len(fields) == 0 {
-		return kam.Unchanged, id, nil, nil
+		return kam.Unchanged, id, stored, nil
 	}
 	args := append(append([]any{}, vals...), version+1, now, id)
 	if _, err := tx.Exec("UPDATE "+table+" SET "+strings.Join(sets, ", ")+", version = ?, updated_at = ? WHERE id = ?", args...); err != nil {
@@ -74,7 +76,7 @@ func (is *importSession) upsertDoc(table, entity string, customer int64, keyCols
 	if err := tx.recordChange(customer, entity, id, "update", version+1, fields, nil); err != nil {
 		return 0, 0, nil, err
 	}
-	return kam.Updated, id, fields, nil
+	return kam.Updated, id, stored, nil
 }
 
 // normalizeStored makes a stored value and a value about to be stored comparable.
@@ -274,25 +276,19 @@ func (is *importSession) Costs(rows []kam.CostRow) ([]kam.RowResult, error) {
 			res[i] = kam.Reject("reference", ref, msg)
 			continue
 		}
-		var oldCust int64
-		var oldDate, oldCode string
-		var oldAmount kam.Money
-		err := is.tx.QueryRow("SELECT customer_id, entry_date, expense_code, amount FROM costs WHERE reference = ?", ref).
-			Scan(&oldCust, &oldDate, &oldCode, &oldAmount)
-		had := err == nil
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return nil, err
-		}
-		out, _, _, err := is.upsertDoc("costs", "cost", cust, []string{"reference"}, []any{ref},
+		out, _, old, err := is.upsertDoc("costs", "cost", cust, []string{"reference"}, []any{ref},
 			[]string{"customer_id", "entry_date", "expense_code", "amount", "note"},
 			[]any{cust, r.EntryDate, r.ExpenseCode, r.Amount, r.Note})
 		if err != nil {
 			return nil, err
 		}
+		if out == kam.Updated {
+			// The entry leaves its old customer, month and code in the rollup.
+			oldCust, _ := strconv.ParseInt(old[0], 10, 64)
+			oldAmount, _ := strconv.ParseInt(old[3], 10, 64)
+			is.delta.cost(oldCust, old[1], old[2], kam.Money(oldAmount), -1)
+		}
 		if out != kam.Unchanged {
-			if had {
-				is.delta.cost(oldCust, oldDate, oldCode, oldAmount, -1)
-			}
 			is.delta.cost(cust, r.EntryDate, r.ExpenseCode, r.Amount, 1)
 		}
 		res[i] = kam.RowResult{Outcome: out}
