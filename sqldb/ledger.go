@@ -265,20 +265,33 @@ func (s *LedgerService) DeleteOrder(ctx context.Context, id, version int64) erro
 	return tx.Commit()
 }
 
-// productCategories returns the category of each product of lines, read in the transaction.
+// productCategories returns the category of each product of lines, read in the transaction in
+// one query.
 func productCategories(tx *Tx, lines []kam.OrderLine) (map[int64]int64, error) {
 	out := map[int64]int64{}
+	var ids []int64
 	for _, l := range lines {
-		if _, ok := out[l.ProductID]; ok {
-			continue
+		if _, ok := out[l.ProductID]; !ok {
+			out[l.ProductID] = 0
+			ids = append(ids, l.ProductID)
 		}
-		var c int64
-		if err := tx.QueryRow("SELECT COALESCE(category_id, 0) FROM products WHERE id = ?", l.ProductID).Scan(&c); err != nil {
-			return nil, err
-		}
-		out[l.ProductID] = c
 	}
-	return out, nil
+	err := inChunks(ids, func(part []int64) error {
+		rows, err := tx.Query("SELECT id, COALESCE(category_id, 0) FROM products WHERE id IN ("+placeholders(len(part))+")", anySlice(part)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id, c int64
+			if err := rows.Scan(&id, &c); err != nil {
+				return err
+			}
+			out[id] = c
+		}
+		return rows.Err()
+	})
+	return out, err
 }
 
 const invoiceSelect = `SELECT d.id, d.invoice_no, d.customer_id, c.code, c.name, d.order_id, COALESCE(o.order_no, ''), d.invoice_date,
