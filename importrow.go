@@ -170,5 +170,4 @@ type ImportStore interface {
 	BeginImport(ctx context.Context, s ImportStart) (ImportSession, error)
 	SaveMapping(ctx context.Context, name, kind string, mapping map[string]string) error
 	Mapping(ctx context.Context, name string) (kind string, mapping map[string]string, err error)
-	Mappings(ctx context.Context, kind string) ([]string, error)
 }

@@ -241,7 +241,6 @@ type LedgerService interface {
 	FindPayments(ctx context.Context, f LedgerFilter) ([]*Payment, int, error)
 	FindCosts(ctx context.Context, f LedgerFilter) ([]*Cost, int, error)
 	FindProducts(ctx context.Context, f LedgerFilter) ([]*Product, int, error)
-	Categories(ctx context.Context) ([]*Category, error)
 	ExpenseCodes(ctx context.Context) ([]*ExpenseCode, error)
 	// SalesByMonth returns a customer's monthly rollups between two months (YYYY-MM, inclusive).
 	SalesByMonth(ctx context.Context, customerID int64, from, to string) ([]SalesMonth, error)

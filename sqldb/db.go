@@ -389,14 +389,6 @@ func (tx *Tx) execPrepared(q string, args ...any) (sql.Result, error) {
 	return st.ExecContext(tx.ctx, args...)
 }
 
-func (tx *Tx) queryPrepared(q string, args ...any) (*sql.Rows, error) {
-	st, err := tx.prepared(q)
-	if err != nil {
-		return nil, err
-	}
-	return st.QueryContext(tx.ctx, args...)
-}
-
 // Begin starts a write transaction.
 func (db *DB) Begin(ctx context.Context) (*Tx, error) {
 	tx, err := db.write.BeginTx(ctx, nil)

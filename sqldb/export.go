@@ -24,7 +24,7 @@ func (s *LedgerService) Export(ctx context.Context, kind string, f kam.LedgerFil
 	case "contacts":
 		return s.exportContacts(ctx, a, f, fn)
 	case "products":
-		return s.exportProducts(ctx, a, f, fn)
+		return s.exportProducts(ctx, f, fn)
 	}
 	spec, ok := exportSpecs[kind]
 	if !ok {
@@ -139,7 +139,7 @@ var exportSpecs = map[string]exportSpec{
 	},
 }
 
-func (s *LedgerService) exportProducts(ctx context.Context, a *kam.Actor, f kam.LedgerFilter, fn func(map[string]string) error) error {
+func (s *LedgerService) exportProducts(ctx context.Context, f kam.LedgerFilter, fn func(map[string]string) error) error {
 	f.Limit, f.Offset = 0, 0
 	ps, _, err := s.FindProducts(ctx, f)
 	if err != nil {

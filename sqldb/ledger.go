@@ -501,24 +501,6 @@ func (s *LedgerService) FindProducts(ctx context.Context, f kam.LedgerFilter) ([
 	return out, total, rows.Err()
 }
 
-// Categories lists the product categories.
-func (s *LedgerService) Categories(ctx context.Context) ([]*kam.Category, error) {
-	rows, err := s.db.reader().query(ctx, "SELECT id, code, name FROM product_categories ORDER BY name, id")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []*kam.Category{}
-	for rows.Next() {
-		var c kam.Category
-		if err := rows.Scan(&c.ID, &c.Code, &c.Name); err != nil {
-			return nil, err
-		}
-		out = append(out, &c)
-	}
-	return out, rows.Err()
-}
-
 // ExpenseCodes lists the cost-to-serve catalogue.
 func (s *LedgerService) ExpenseCodes(ctx context.Context) ([]*kam.ExpenseCode, error) {
 	rows, err := s.db.reader().query(ctx, "SELECT code, name_zh, name_en FROM expense_codes ORDER BY code")
@@ -611,24 +593,6 @@ func (s *LedgerService) Mapping(ctx context.Context, name string) (string, map[s
 		return "", nil, fmt.Errorf("saved mapping %q: %w", name, err)
 	}
 	return kind, m, nil
-}
-
-// Mappings lists the names of the saved mappings of a kind.
-func (s *LedgerService) Mappings(ctx context.Context, kind string) ([]string, error) {
-	rows, err := s.db.reader().query(ctx, "SELECT name FROM import_mappings WHERE kind = ? ORDER BY name", kind)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []string{}
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
 }
 
 // PeriodFigures returns, for every customer the actor may see, its net revenue, gross profit and
