@@ -22,8 +22,26 @@ const (
 // Langs lists the supported languages, default first.
 var Langs = []string{ZH, EN}
 
+// catalogParts lists each language's catalog in parts, one per area of the product (the
+// customer file, security, analytics …), so that each area keeps its words in a file of its own.
+// A key may appear in one part only (a test checks it).
+var catalogParts = map[string][]map[string]string{
+	ZH: {zh},
+	EN: {en},
+}
+
 // Catalogs maps each language to its messages. Both hold the same keys (a test checks it).
-var Catalogs = map[string]map[string]string{ZH: zh, EN: en}
+var Catalogs = map[string]map[string]string{ZH: mergeParts(catalogParts[ZH]), EN: mergeParts(catalogParts[EN])}
+
+func mergeParts(parts []map[string]string) map[string]string {
+	out := map[string]string{}
+	for _, p := range parts {
+		for k, v := range p {
+			out[k] = v
+		}
+	}
+	return out
+}
 
 // Match returns the supported language for a cookie or query value, or the default.
 func Match(s string) string {

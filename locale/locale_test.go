@@ -29,13 +29,28 @@ func TestCatalogsHaveSameKeys(t *testing.T) {
 	}
 }
 
+// Each key lives in one part of a catalog: a second definition would silently win or lose.
+func TestCatalogPartsDoNotOverlap(t *testing.T) {
+	for lang, parts := range catalogParts {
+		seen := map[string]int{}
+		for i, p := range parts {
+			for k := range p {
+				if j, ok := seen[k]; ok {
+					t.Errorf("%s: key %q is in part %d and part %d", lang, k, j, i)
+				}
+				seen[k] = i
+			}
+		}
+	}
+}
+
 var verbPattern = regexp.MustCompile(`%[-+# 0]*[0-9]*[vsdqfx]`)
 
 // A translation must take the same arguments as the other one, or fmt writes %!d(MISSING).
 func TestCatalogsHaveSameVerbs(t *testing.T) {
-	for k, zhMsg := range zh {
+	for k, zhMsg := range Catalogs[ZH] {
 		a := verbPattern.FindAllString(zhMsg, -1)
-		b := verbPattern.FindAllString(en[k], -1)
+		b := verbPattern.FindAllString(Catalogs[EN][k], -1)
 		if strings.Join(a, " ") != strings.Join(b, " ") {
 			t.Errorf("%s: zh-CN has verbs %v, en has %v", k, a, b)
 		}
