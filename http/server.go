@@ -20,6 +20,8 @@ type Server struct {
 	Ledger   kam.LedgerService
 	Exporter kam.Exporter
 	Imports  kam.ImportStore
+	// Audit is the append-only audit log of views, exports, changes, logins, grants and tokens.
+	Audit kam.AuditLog
 	// Ping checks the database for /healthz.
 	Ping func(ctx context.Context) error
 	// Version is the program's version, shown in the UI and the API document.
@@ -72,6 +74,21 @@ func (s *Server) ListenAndServe(ctx context.Context, ln net.Listener) error {
 		defer cancel()
 		return srv.Shutdown(sctx)
 	}
+}
+
+// audit appends an entry to the audit log, filling the actor and the request's address from
+// ctx. An error means the entry is not stored: the caller must not answer as if it were.
+func (s *Server) audit(ctx context.Context, e *kam.AuditEntry) error {
+	if s.Audit == nil {
+		return nil
+	}
+	if a := kam.ActorFrom(ctx); a != nil && e.ActorID == 0 && e.ActorEmail == "" {
+		e.ActorID, e.ActorEmail = a.UserID, a.Email
+	}
+	if e.RemoteAddr == "" {
+		e.RemoteAddr = kam.RemoteAddrFrom(ctx)
+	}
+	return s.Audit.Record(ctx, e)
 }
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
