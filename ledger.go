@@ -259,32 +259,6 @@ type LedgerService interface {
 	SaveAnalyticsSettings(ctx context.Context, s AnalyticsSettings) error
 }
 
-// CanImport says whether a may import a kind of record. Files of customers and contacts are the
-// selling roles' work; money documents are finance's; managers may do both.
-func CanImport(a *Actor, kind string) bool {
-	if a == nil {
-		return false
-	}
-	switch a.Role {
-	case RoleAdmin, RoleDirector:
-		return true
-	case RoleFinance:
-		return kind != "customers" && kind != "contacts"
-	case RoleSupervisor, RoleKAM:
-		return kind == "customers" || kind == "contacts"
-	}
-	return false
-}
-
-// CanViewLedger says whether a may see the money side of the files in their scope. Service staff
-// look after customers but do not see prices, margins and receivables.
-func CanViewLedger(a *Actor) bool { return a != nil && a.Role != RoleService }
-
-// CanDeleteOrder: correcting booked documents is for finance and managers.
-func CanDeleteOrder(a *Actor) bool {
-	return a != nil && (a.Role == RoleAdmin || a.Role == RoleDirector || a.Role == RoleFinance)
-}
-
 // Exporter streams the records of a list as import field values (`order_no`, `amount` …, money as
 // plain decimals), within the actor's scope, so that an export imports back unchanged. Kinds are
 // those of the import: customers, contacts, products, orders (one record per line), invoices,
@@ -388,9 +362,4 @@ func (s AnalyticsSettings) Validate() error {
 	frac("lead_margin", s.LeadMargin, 0, 10000, false, true)
 	frac("gold_loyalty", s.GoldLoyalty, 0, 10000, true, false)
 	return v.Err()
-}
-
-// CanEditSettings: directors and admins set the rules of the portfolio models.
-func CanEditSettings(a *Actor) bool {
-	return a != nil && (a.Role == RoleAdmin || a.Role == RoleDirector)
 }

@@ -137,7 +137,7 @@ func (u *ui) customerList(rq *uiReq) {
 		Base: rq.base(L.T("list.title"), "customers"),
 		Q:    q.Q, OwnerID: q.Owner, Status: q.Status, Stage: q.Stage, Industry: q.Industry, Province: q.Province, Tag: q.Tag,
 		Sort: q.Sort, Per: q.Per, Total: total, Filtered: q.filtered(),
-		ShowOwnerFilter: kam.CustomerScope(rq.actor) != kam.ScopeOwn,
+		ShowOwnerFilter: kam.CustomerScope(rq.actor) > kam.ScopeAccount,
 		CanCreate:       kam.CanCreateCustomer(rq.actor),
 		Provinces:       provinces,
 	}
@@ -148,7 +148,7 @@ func (u *ui) customerList(rq *uiReq) {
 	p.ClearURL = clear.url()
 	p.Owners = []web.Option{{Value: "", Label: L.T("option.any")}}
 	for _, us := range users.list {
-		if us.Role == kam.RoleFinance || us.Role == kam.RoleService {
+		if !kam.RoleOwnsFiles(us.Role) {
 			continue // they read files but do not own them
 		}
 		p.Owners = append(p.Owners, web.Option{Value: strconv.FormatInt(us.ID, 10), Label: us.Name, Selected: strconv.FormatInt(us.ID, 10) == q.Owner})

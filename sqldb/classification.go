@@ -16,7 +16,7 @@ func (s *LedgerService) SaveClassification(ctx context.Context, run *kam.Classif
 	if err != nil {
 		return err
 	}
-	if kam.CustomerScope(a) != kam.ScopeAll {
+	if s, _ := kam.Allowed(a, kam.ActView, kam.ResLedger); s != kam.ScopeAll || kam.CustomerScope(a) != kam.ScopeAll {
 		return kam.Errorf(kam.EForbidden, "a classification of the portfolio is stored by directors and admins")
 	}
 	settings, err := json.Marshal(run.Settings)

@@ -321,7 +321,7 @@ func (s *CustomerService) checkRefs(tx *Tx, a *kam.Actor, c *kam.Customer, old *
 			v.Add("owner_id", "inactive", "the user is no longer active")
 		case c.OwnerID != a.UserID && !kam.CanAssignOwner(a):
 			v.Add("owner_id", "forbidden", "you may only own customers yourself; ask your supervisor to assign them")
-		case c.OwnerID != a.UserID && kam.CustomerScope(a) == kam.ScopeTeam && !(supervisor.Valid && supervisor.Int64 == a.UserID):
+		case c.OwnerID != a.UserID && assignScope(a) == kam.ScopeTeam && !(supervisor.Valid && supervisor.Int64 == a.UserID):
 			v.Add("owner_id", "forbidden", "a supervisor assigns customers within their own team")
 		}
 	}
@@ -921,4 +921,10 @@ func (s *CustomerService) changes(ctx context.Context, c conn, where string, arg
 		out = append(out, ch)
 	}
 	return out, rows.Err()
+}
+
+// assignScope is how far a may give files to other owners (0 when not at all).
+func assignScope(a *kam.Actor) kam.Scope {
+	s, _ := kam.Allowed(a, kam.ActAssign, kam.ResCustomer)
+	return s
 }

@@ -380,7 +380,7 @@ func (d *directory) sync(ctx context.Context) (err error) {
 // dirQuery is a customer list request resolved for the directory.
 type dirQuery struct {
 	f     kam.CustomerFilter
-	scope kam.ScopeKind
+	scope kam.Scope
 	users map[int64]bool // the actor, or the supervisor and their team
 }
 

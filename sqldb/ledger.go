@@ -24,17 +24,15 @@ func NewLedgerService(db *DB, customers *CustomerService) *LedgerService {
 	return &LedgerService{db: db, customers: customers}
 }
 
-// ledgerScope is which customers' documents a may see. Finance keeps the books of every customer
-// (receivables are company-wide); service staff see none; everyone else sees the documents of the
-// customer files in their scope.
+// ledgerScope is which customers' documents a may see (kam.LedgerScope): finance keeps the books
+// of every customer (receivables are company-wide); service staff see none; everyone else sees
+// the documents of the customer files in their scope.
 func ledgerScope(a *kam.Actor) (string, []any, error) {
-	if !kam.CanViewLedger(a) {
+	s, ok := kam.LedgerScope(a)
+	if !ok {
 		return "", nil, kam.Errorf(kam.EForbidden, "your role may not see orders, invoices and payments")
 	}
-	if a.Role == kam.RoleFinance {
-		return "1=1", nil, nil
-	}
-	w, args := scopeSQL(a)
+	w, args := scopeWhere(a, s)
 	return w, args, nil
 }
 
