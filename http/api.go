@@ -24,7 +24,7 @@ const apiPrefix = "/api/v1"
 // maxBodyBytes bounds request bodies: a customer file is a few kilobytes.
 const maxBodyBytes = 256 << 10
 
-func (s *Server) registerAPI(mux *http.ServeMux) {
+func (s *Server) registerAPI(rt *router) {
 	cfg := huma.DefaultConfig("KAM — key account management API", s.Version)
 	cfg.OpenAPIPath = apiPrefix + "/openapi"
 	cfg.DocsPath = "" // the interactive docs page loads scripts from a CDN; the document is enough
@@ -37,7 +37,7 @@ func (s *Server) registerAPI(mux *http.ServeMux) {
 		"bearer": {Type: "http", Scheme: "bearer", Description: "An API token from `kam token create`."},
 	}
 	cfg.Security = []map[string][]string{{"bearer": {}}}
-	api := humago.New(mux, cfg)
+	api := humago.New(rt, cfg)
 	api.UseMiddleware(s.apiAuth(api))
 	s.registerCustomerAPI(api)
 	s.registerUnitContactAPI(api)
@@ -45,6 +45,7 @@ func (s *Server) registerAPI(mux *http.ServeMux) {
 	s.registerLedgerAPI(api)
 	s.registerAnalyticsAPI(api)
 	documentBodies(api)
+	rt.describeAPI(api, cfg.OpenAPIPath)
 }
 
 // documentBodies replaces the "binary" request schema that huma derives from RawBody with the
@@ -74,10 +75,18 @@ func documentBodies(api huma.API) {
 	}
 }
 
-// apiAuth resolves the bearer token into the request's actor. The OpenAPI document is public.
+// apiAuth resolves the bearer token into the request's actor and applies the operation's
+// declared permission (routes.go) before the operation reads its input.
 func (s *Server) apiAuth(api huma.API) func(huma.Context, func(huma.Context)) {
 	return func(ctx huma.Context, next func(huma.Context)) {
-		if strings.HasPrefix(ctx.URL().Path, apiPrefix+"/openapi") {
+		op := ctx.Operation()
+		perm, _ := op.Metadata[permissionKey].(Permission)
+		if !perm.declared() {
+			s.Logger.Error("API operation declares no permission: register it with register(api, need(…), …)", "operation", op.OperationID)
+			huma.WriteErr(api, ctx, http.StatusInternalServerError, "internal error")
+			return
+		}
+		if perm.Public {
 			next(ctx)
 			return
 		}
@@ -99,7 +108,14 @@ func (s *Server) apiAuth(api huma.API) func(huma.Context, func(huma.Context)) {
 			}
 			return
 		}
-		next(huma.WithContext(ctx, kam.WithActor(ctx.Context(), kam.ActorOf(u))))
+		actor := kam.ActorOf(u)
+		rctx := kam.WithActor(ctx.Context(), actor)
+		if !perm.allows(actor, ctx.Param) {
+			s.denied(rctx, op.Method+" "+op.Path, perm, ctx.Param)
+			huma.WriteErr(api, ctx, http.StatusForbidden, "your role may not "+perm.describe(ctx.Param))
+			return
+		}
+		next(huma.WithContext(ctx, rctx))
 	}
 }
 

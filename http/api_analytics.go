@@ -154,7 +154,7 @@ type settingsInput struct {
 
 func (s *Server) registerAnalyticsAPI(api huma.API) {
 	tags := []string{"analytics"}
-	huma.Register(api, huma.Operation{OperationID: "get-analytics-settings", Method: http.MethodGet, Path: apiPrefix + "/analytics/settings",
+	register(api, need(kam.ActView, kam.ResSettings), huma.Operation{OperationID: "get-analytics-settings", Method: http.MethodGet, Path: apiPrefix + "/analytics/settings",
 		Summary: "The rules of the portfolio models", Tags: tags},
 		func(ctx context.Context, in *struct{}) (*struct{ Body kam.AnalyticsSettings }, error) {
 			set, err := s.Ledger.AnalyticsSettings(ctx)
@@ -163,7 +163,7 @@ func (s *Server) registerAnalyticsAPI(api huma.API) {
 			}
 			return &struct{ Body kam.AnalyticsSettings }{set}, nil
 		})
-	huma.Register(api, huma.Operation{OperationID: "put-analytics-settings", Method: http.MethodPut, Path: apiPrefix + "/analytics/settings",
+	register(api, need(kam.ActEdit, kam.ResSettings), huma.Operation{OperationID: "put-analytics-settings", Method: http.MethodPut, Path: apiPrefix + "/analytics/settings",
 		Summary: "Set the rules of the portfolio models", Tags: tags, MaxBodyBytes: maxBodyBytes,
 		Description: "Directors and admins. Every field is a decimal fraction; the next classification uses them."},
 		func(ctx context.Context, in *settingsInput) (*struct{ Body kam.AnalyticsSettings }, error) {
@@ -172,7 +172,7 @@ func (s *Server) registerAnalyticsAPI(api huma.API) {
 			}
 			return &struct{ Body kam.AnalyticsSettings }{in.Body}, nil
 		})
-	huma.Register(api, huma.Operation{OperationID: "customer-wallet", Method: http.MethodGet, Path: apiPrefix + "/customers/{id}/wallet",
+	register(api, need(kam.ActView, kam.ResLedger), huma.Operation{OperationID: "customer-wallet", Method: http.MethodGet, Path: apiPrefix + "/customers/{id}/wallet",
 		Summary: "A customer's share of wallet", Tags: tags,
 		Description: "Per product category, our net revenue in the year beside the customer's estimated total purchases of it (imported as `wallet`), and the share."},
 		func(ctx context.Context, in *walletInput) (*struct{ Body []kam.WalletShare }, error) {
@@ -186,7 +186,7 @@ func (s *Server) registerAnalyticsAPI(api huma.API) {
 			}
 			return &struct{ Body []kam.WalletShare }{w}, nil
 		})
-	huma.Register(api, huma.Operation{OperationID: "analytics-tiers", Method: http.MethodGet, Path: apiPrefix + "/analytics/tiers",
+	register(api, need(kam.ActView, kam.ResLedger), huma.Operation{OperationID: "analytics-tiers", Method: http.MethodGet, Path: apiPrefix + "/analytics/tiers",
 		Summary: "Value tiers", Tags: tags,
 		Description: "platinum 铂金, gold 黄金, iron 铁质, lead 铅质, checked in this order: lead when the profit after cost-to-serve is at most 2% of net revenue (or there is no revenue); platinum when class A with a margin at least the portfolio's; gold when class A or B and ordering in at least 75% of the period's months; iron otherwise. Customers ranked by net revenue."},
 		func(ctx context.Context, in *periodInput) (*struct{ Body TiersOut }, error) {
@@ -216,7 +216,7 @@ func (s *Server) registerAnalyticsAPI(api huma.API) {
 			}
 			return &struct{ Body TiersOut }{out}, nil
 		})
-	huma.Register(api, huma.Operation{OperationID: "analytics-rfm", Method: http.MethodGet, Path: apiPrefix + "/analytics/rfm",
+	register(api, need(kam.ActView, kam.ResLedger), huma.Operation{OperationID: "analytics-rfm", Method: http.MethodGet, Path: apiPrefix + "/analytics/rfm",
 		Summary: "RFM scores", Tags: tags,
 		Description: "Recency (months from the last month with an order to the period's end), frequency (sales orders) and monetary value (net revenue), each scored 1–5 by quintiles of the customers with orders in the period: sorted worst first, position i of n scores 1 + floor(5i/n), and equal values share the score of the first of them. Sorted by score, best first."},
 		func(ctx context.Context, in *periodInput) (*struct{ Body RFMOut }, error) {
@@ -243,7 +243,7 @@ func (s *Server) registerAnalyticsAPI(api huma.API) {
 			}
 			return &struct{ Body RFMOut }{out}, nil
 		})
-	huma.Register(api, huma.Operation{OperationID: "analytics-migration", Method: http.MethodGet, Path: apiPrefix + "/analytics/migration",
+	register(api, need(kam.ActView, kam.ResLedger), huma.Operation{OperationID: "analytics-migration", Method: http.MethodGet, Path: apiPrefix + "/analytics/migration",
 		Summary: "Migration between ABC classes", Tags: tags,
 		Description: "How many customers (and how much of their later revenue) moved from each ABC class to each other between two stored classification runs; `-` stands for a customer absent from a run. Only the customers the caller may see."},
 		func(ctx context.Context, in *migrationInput) (*struct{ Body MigrationOut }, error) {
@@ -267,7 +267,7 @@ func (s *Server) registerAnalyticsAPI(api huma.API) {
 			}
 			return &struct{ Body MigrationOut }{MigrationOut{From: a, To: b, Migration: analytics.MigrationMatrix(a.Results, b.Results)}}, nil
 		})
-	huma.Register(api, huma.Operation{OperationID: "customer-classes", Method: http.MethodGet, Path: apiPrefix + "/customers/{id}/classes",
+	register(api, need(kam.ActView, kam.ResLedger), huma.Operation{OperationID: "customer-classes", Method: http.MethodGet, Path: apiPrefix + "/customers/{id}/classes",
 		Summary: "A customer's class history", Tags: tags,
 		Description: "The customer's result in every stored classification run, newest first: the period, its ABC class and rank, net revenue and profit after cost-to-serve. Runs are stored by `kam classify` and after each import of orders or costs."},
 		func(ctx context.Context, in *idInput) (*struct{ Body []kam.CustomerClassAt }, error) {
@@ -277,7 +277,7 @@ func (s *Server) registerAnalyticsAPI(api huma.API) {
 			}
 			return &struct{ Body []kam.CustomerClassAt }{h}, nil
 		})
-	huma.Register(api, huma.Operation{OperationID: "analytics-abc", Method: http.MethodGet, Path: apiPrefix + "/analytics/abc",
+	register(api, need(kam.ActView, kam.ResLedger), huma.Operation{OperationID: "analytics-abc", Method: http.MethodGet, Path: apiPrefix + "/analytics/abc",
 		Summary: "ABC classification by net revenue", Tags: tags,
 		Description: "Customers ranked by net revenue (sales minus returns) over the period, ties by code. A while the running total before a customer is below 80% of the total of positive revenues, B below 95%, C the rest and every customer without positive revenue. Only the customers the caller may see."},
 		func(ctx context.Context, in *periodInput) (*struct{ Body ABCOut }, error) {
@@ -297,7 +297,7 @@ func (s *Server) registerAnalyticsAPI(api huma.API) {
 			}
 			return &struct{ Body ABCOut }{out}, nil
 		})
-	huma.Register(api, huma.Operation{OperationID: "analytics-profitability", Method: http.MethodGet, Path: apiPrefix + "/analytics/profitability",
+	register(api, need(kam.ActView, kam.ResLedger), huma.Operation{OperationID: "analytics-profitability", Method: http.MethodGet, Path: apiPrefix + "/analytics/profitability",
 		Summary: "Profitability and the whale curve", Tags: tags,
 		Description: "Profit per customer is gross profit minus cost-to-serve. Cost customers make a loss. The whale curve is the running profit over customers ranked by profit; its peak is given as a fraction of the total profit and the rank where it peaks."},
 		func(ctx context.Context, in *periodInput) (*struct{ Body ProfitabilityOut }, error) {

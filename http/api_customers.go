@@ -55,7 +55,7 @@ type historyInput struct {
 
 func (s *Server) registerCustomerAPI(api huma.API) {
 	tags := []string{"customers"}
-	huma.Register(api, huma.Operation{OperationID: "list-customers", Method: http.MethodGet, Path: apiPrefix + "/customers",
+	register(api, need(kam.ActView, kam.ResCustomer), huma.Operation{OperationID: "list-customers", Method: http.MethodGet, Path: apiPrefix + "/customers",
 		Summary: "List customers", Tags: tags,
 		Description: "The customers the caller may see, filtered, searched, sorted and paged, with the total."},
 		func(ctx context.Context, in *customerListInput) (*listOutput[*kam.Customer], error) {
@@ -68,7 +68,7 @@ func (s *Server) registerCustomerAPI(api huma.API) {
 			return &listOutput[*kam.Customer]{Body: Page[*kam.Customer]{Items: items, Total: total, Limit: in.Limit, Offset: in.Offset}}, nil
 		})
 
-	huma.Register(api, huma.Operation{OperationID: "create-customer", Method: http.MethodPost, Path: apiPrefix + "/customers",
+	register(api, need(kam.ActCreate, kam.ResCustomer), huma.Operation{OperationID: "create-customer", Method: http.MethodPost, Path: apiPrefix + "/customers",
 		Summary: "Create a customer", Tags: tags, DefaultStatus: http.StatusCreated, MaxBodyBytes: maxBodyBytes, SkipValidateBody: true,
 		Description: "Creates a customer file. `code` is generated when empty; `owner_id` defaults to the caller."},
 		func(ctx context.Context, in *bodyInput) (*recordOutput[*kam.Customer], error) {
@@ -82,7 +82,7 @@ func (s *Server) registerCustomerAPI(api huma.API) {
 			return &recordOutput[*kam.Customer]{ETag: etag(c.Version), Location: apiPrefix + "/customers/" + itoa(c.ID), Body: &c}, nil
 		})
 
-	huma.Register(api, huma.Operation{OperationID: "get-customer", Method: http.MethodGet, Path: apiPrefix + "/customers/{id}",
+	register(api, need(kam.ActView, kam.ResCustomer), huma.Operation{OperationID: "get-customer", Method: http.MethodGet, Path: apiPrefix + "/customers/{id}",
 		Summary: "Get a customer file", Tags: tags,
 		Description: "The customer with its units, contacts and completeness score; with `as_of`, as it was at that moment."},
 		func(ctx context.Context, in *customerGetInput) (*customerCardOutput, error) {
@@ -102,7 +102,7 @@ func (s *Server) registerCustomerAPI(api huma.API) {
 			return out, nil
 		})
 
-	huma.Register(api, huma.Operation{OperationID: "update-customer", Method: http.MethodPatch, Path: apiPrefix + "/customers/{id}",
+	register(api, need(kam.ActEdit, kam.ResCustomer), huma.Operation{OperationID: "update-customer", Method: http.MethodPatch, Path: apiPrefix + "/customers/{id}",
 		Summary: "Update a customer", Tags: tags, MaxBodyBytes: maxBodyBytes, SkipValidateBody: true,
 		Description: "A JSON merge patch of the customer's writable fields. Requires `If-Match`: 412 when someone changed the customer since, 428 without it."},
 		func(ctx context.Context, in *patchInput) (*recordOutput[*kam.Customer], error) {
@@ -124,7 +124,7 @@ func (s *Server) registerCustomerAPI(api huma.API) {
 			return &recordOutput[*kam.Customer]{ETag: etag(c.Version), Body: c}, nil
 		})
 
-	huma.Register(api, huma.Operation{OperationID: "delete-customer", Method: http.MethodDelete, Path: apiPrefix + "/customers/{id}",
+	register(api, need(kam.ActDelete, kam.ResCustomer), huma.Operation{OperationID: "delete-customer", Method: http.MethodDelete, Path: apiPrefix + "/customers/{id}",
 		Summary: "Delete a customer", Tags: tags, DefaultStatus: http.StatusNoContent,
 		Description: "Deletes the file with its units and contacts (supervisors, directors, admins). Its history is kept. Requires `If-Match`."},
 		func(ctx context.Context, in *deleteInput) (*struct{}, error) {
@@ -138,7 +138,7 @@ func (s *Server) registerCustomerAPI(api huma.API) {
 			return nil, nil
 		})
 
-	huma.Register(api, huma.Operation{OperationID: "customer-history", Method: http.MethodGet, Path: apiPrefix + "/customers/{id}/history",
+	register(api, need(kam.ActView, kam.ResCustomer), huma.Operation{OperationID: "customer-history", Method: http.MethodGet, Path: apiPrefix + "/customers/{id}/history",
 		Summary: "History of a customer file", Tags: tags,
 		Description: "Every create, update and delete of the customer, its units and contacts, newest first: who, when, each field's old and new value."},
 		func(ctx context.Context, in *historyInput) (*listOutput[*kam.Change], error) {

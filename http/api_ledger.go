@@ -94,7 +94,7 @@ var safeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 
 func (s *Server) registerLedgerAPI(api huma.API) {
 	tags := []string{"ledger"}
-	huma.Register(api, huma.Operation{OperationID: "list-orders", Method: http.MethodGet, Path: apiPrefix + "/orders",
+	register(api, need(kam.ActView, kam.ResLedger), huma.Operation{OperationID: "list-orders", Method: http.MethodGet, Path: apiPrefix + "/orders",
 		Summary: "List orders", Tags: tags, Description: "Orders and return documents of the customers the caller may see, with their amounts."},
 		func(ctx context.Context, in *ledgerListInput) (*listOutput[*kam.Order], error) {
 			items, total, err := s.Ledger.FindOrders(ctx, in.filter())
@@ -103,7 +103,7 @@ func (s *Server) registerLedgerAPI(api huma.API) {
 			}
 			return &listOutput[*kam.Order]{Body: Page[*kam.Order]{Items: items, Total: total, Limit: in.Limit, Offset: in.Offset}}, nil
 		})
-	huma.Register(api, huma.Operation{OperationID: "get-order", Method: http.MethodGet, Path: apiPrefix + "/orders/{id}",
+	register(api, need(kam.ActView, kam.ResLedger), huma.Operation{OperationID: "get-order", Method: http.MethodGet, Path: apiPrefix + "/orders/{id}",
 		Summary: "Get an order with its lines", Tags: tags},
 		func(ctx context.Context, in *idInput) (*orderOutput, error) {
 			o, err := s.Ledger.FindOrder(ctx, in.ID)
@@ -112,7 +112,7 @@ func (s *Server) registerLedgerAPI(api huma.API) {
 			}
 			return &orderOutput{ETag: etag(o.Version), Body: o}, nil
 		})
-	huma.Register(api, huma.Operation{OperationID: "delete-order", Method: http.MethodDelete, Path: apiPrefix + "/orders/{id}",
+	register(api, need(kam.ActDelete, kam.ResLedger), huma.Operation{OperationID: "delete-order", Method: http.MethodDelete, Path: apiPrefix + "/orders/{id}",
 		Summary: "Delete an order", Tags: tags, DefaultStatus: http.StatusNoContent,
 		Description: "Deletes an order with its lines (finance, directors, admins); its sales leave the rollups. Requires `If-Match`."},
 		func(ctx context.Context, in *deleteInput) (*struct{}, error) {
@@ -125,7 +125,7 @@ func (s *Server) registerLedgerAPI(api huma.API) {
 			}
 			return nil, nil
 		})
-	huma.Register(api, huma.Operation{OperationID: "list-invoices", Method: http.MethodGet, Path: apiPrefix + "/invoices",
+	register(api, need(kam.ActView, kam.ResLedger), huma.Operation{OperationID: "list-invoices", Method: http.MethodGet, Path: apiPrefix + "/invoices",
 		Summary: "List invoices", Tags: tags, Description: "Invoices with what is paid of them; `status` finds the open and the overdue."},
 		func(ctx context.Context, in *invoiceListInput) (*listOutput[*kam.Invoice], error) {
 			f := in.filter()
@@ -136,7 +136,7 @@ func (s *Server) registerLedgerAPI(api huma.API) {
 			}
 			return &listOutput[*kam.Invoice]{Body: Page[*kam.Invoice]{Items: items, Total: total, Limit: in.Limit, Offset: in.Offset}}, nil
 		})
-	huma.Register(api, huma.Operation{OperationID: "list-payments", Method: http.MethodGet, Path: apiPrefix + "/payments",
+	register(api, need(kam.ActView, kam.ResLedger), huma.Operation{OperationID: "list-payments", Method: http.MethodGet, Path: apiPrefix + "/payments",
 		Summary: "List payments", Tags: tags, Description: "Payments with their allocation to invoices."},
 		func(ctx context.Context, in *ledgerListInput) (*listOutput[*kam.Payment], error) {
 			items, total, err := s.Ledger.FindPayments(ctx, in.filter())
@@ -145,7 +145,7 @@ func (s *Server) registerLedgerAPI(api huma.API) {
 			}
 			return &listOutput[*kam.Payment]{Body: Page[*kam.Payment]{Items: items, Total: total, Limit: in.Limit, Offset: in.Offset}}, nil
 		})
-	huma.Register(api, huma.Operation{OperationID: "list-costs", Method: http.MethodGet, Path: apiPrefix + "/costs",
+	register(api, need(kam.ActView, kam.ResLedger), huma.Operation{OperationID: "list-costs", Method: http.MethodGet, Path: apiPrefix + "/costs",
 		Summary: "List cost-to-serve entries", Tags: tags},
 		func(ctx context.Context, in *costListInput) (*listOutput[*kam.Cost], error) {
 			f := in.filter()
@@ -156,7 +156,7 @@ func (s *Server) registerLedgerAPI(api huma.API) {
 			}
 			return &listOutput[*kam.Cost]{Body: Page[*kam.Cost]{Items: items, Total: total, Limit: in.Limit, Offset: in.Offset}}, nil
 		})
-	huma.Register(api, huma.Operation{OperationID: "list-products", Method: http.MethodGet, Path: apiPrefix + "/products",
+	register(api, need(kam.ActView, kam.ResLedger), huma.Operation{OperationID: "list-products", Method: http.MethodGet, Path: apiPrefix + "/products",
 		Summary: "List products", Tags: tags},
 		func(ctx context.Context, in *ledgerListInput) (*listOutput[*kam.Product], error) {
 			items, total, err := s.Ledger.FindProducts(ctx, in.filter())
@@ -165,7 +165,7 @@ func (s *Server) registerLedgerAPI(api huma.API) {
 			}
 			return &listOutput[*kam.Product]{Body: Page[*kam.Product]{Items: items, Total: total, Limit: in.Limit, Offset: in.Offset}}, nil
 		})
-	huma.Register(api, huma.Operation{OperationID: "customer-sales", Method: http.MethodGet, Path: apiPrefix + "/customers/{id}/sales",
+	register(api, need(kam.ActView, kam.ResLedger), huma.Operation{OperationID: "customer-sales", Method: http.MethodGet, Path: apiPrefix + "/customers/{id}/sales",
 		Summary: "Monthly sales of a customer", Tags: tags,
 		Description: "The customer's monthly rollup in the ledger currency: net revenue, returns, cost, gross profit, orders, lines, quantity."},
 		func(ctx context.Context, in *salesInput) (*struct{ Body []kam.SalesMonth }, error) {
@@ -185,7 +185,7 @@ func (s *Server) registerLedgerAPI(api huma.API) {
 			}
 			return &struct{ Body []kam.SalesMonth }{Body: m}, nil
 		})
-	huma.Register(api, huma.Operation{OperationID: "export", Method: http.MethodGet, Path: apiPrefix + "/export/{kind}",
+	register(api, needKind(kam.ActExport, "kind"), huma.Operation{OperationID: "export", Method: http.MethodGet, Path: apiPrefix + "/export/{kind}",
 		Summary: "Export a list as CSV or XLSX", Tags: tags,
 		Description: "The records the filters select, within what the caller may see, with the import field names as headers: the file imports back unchanged."},
 		func(ctx context.Context, in *exportInput) (*huma.StreamResponse, error) {
@@ -202,7 +202,7 @@ func (s *Server) registerLedgerAPI(api huma.API) {
 				}
 			}}, nil
 		})
-	huma.Register(api, huma.Operation{OperationID: "import", Method: http.MethodPost, Path: apiPrefix + "/imports/{kind}",
+	register(api, needKind(kam.ActImport, "kind"), huma.Operation{OperationID: "import", Method: http.MethodPost, Path: apiPrefix + "/imports/{kind}",
 		Summary: "Import a CSV or XLSX file", Tags: tags, MaxBodyBytes: maxImportBytes,
 		Description: "The request body is the file (CSV in UTF-8 or GB18030, or XLSX). One transaction: by default one bad row rejects the file. " +
 			"The answer is the summary: rows read, created, updated, unchanged, rejected (by reason), the first problems by row and column. " +

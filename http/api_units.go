@@ -37,7 +37,7 @@ type childAPI[T any] struct {
 
 func registerChild[T any](s *Server, api huma.API, c childAPI[T]) {
 	tags := []string{c.plural}
-	huma.Register(api, huma.Operation{OperationID: "list-" + c.plural, Method: http.MethodGet, Path: apiPrefix + "/customers/{id}/" + c.plural,
+	register(api, need(kam.ActView, kam.ResCustomer), huma.Operation{OperationID: "list-" + c.plural, Method: http.MethodGet, Path: apiPrefix + "/customers/{id}/" + c.plural,
 		Summary: "List the " + c.plural + " of a customer", Tags: tags},
 		func(ctx context.Context, in *idInput) (*listOutput[*T], error) {
 			items, err := c.list(ctx, in.ID)
@@ -46,7 +46,7 @@ func registerChild[T any](s *Server, api huma.API, c childAPI[T]) {
 			}
 			return &listOutput[*T]{Body: Page[*T]{Items: items, Total: len(items), Limit: len(items)}}, nil
 		})
-	huma.Register(api, huma.Operation{OperationID: "create-" + c.name, Method: http.MethodPost, Path: apiPrefix + "/customers/{id}/" + c.plural,
+	register(api, need(kam.ActEdit, kam.ResCustomer), huma.Operation{OperationID: "create-" + c.name, Method: http.MethodPost, Path: apiPrefix + "/customers/{id}/" + c.plural,
 		Summary: "Add a " + c.name + " to a customer", Tags: tags, DefaultStatus: http.StatusCreated, MaxBodyBytes: maxBodyBytes, SkipValidateBody: true},
 		func(ctx context.Context, in *createChildInput) (*recordOutput[*T], error) {
 			v := new(T)
@@ -59,7 +59,7 @@ func registerChild[T any](s *Server, api huma.API, c childAPI[T]) {
 			}
 			return &recordOutput[*T]{ETag: etag(c.version(v)), Location: apiPrefix + "/" + c.plural + "/" + itoa(c.id(v)), Body: v}, nil
 		})
-	huma.Register(api, huma.Operation{OperationID: "get-" + c.name, Method: http.MethodGet, Path: apiPrefix + "/" + c.plural + "/{id}",
+	register(api, need(kam.ActView, kam.ResCustomer), huma.Operation{OperationID: "get-" + c.name, Method: http.MethodGet, Path: apiPrefix + "/" + c.plural + "/{id}",
 		Summary: "Get a " + c.name, Tags: tags},
 		func(ctx context.Context, in *idInput) (*recordOutput[*T], error) {
 			v, err := c.get(ctx, in.ID)
@@ -68,7 +68,7 @@ func registerChild[T any](s *Server, api huma.API, c childAPI[T]) {
 			}
 			return &recordOutput[*T]{ETag: etag(c.version(v)), Body: v}, nil
 		})
-	huma.Register(api, huma.Operation{OperationID: "update-" + c.name, Method: http.MethodPatch, Path: apiPrefix + "/" + c.plural + "/{id}",
+	register(api, need(kam.ActEdit, kam.ResCustomer), huma.Operation{OperationID: "update-" + c.name, Method: http.MethodPatch, Path: apiPrefix + "/" + c.plural + "/{id}",
 		Summary: "Update a " + c.name, Tags: tags, MaxBodyBytes: maxBodyBytes, SkipValidateBody: true,
 		Description: "A JSON merge patch. Requires `If-Match` (412 when stale, 428 when missing)."},
 		func(ctx context.Context, in *patchInput) (*recordOutput[*T], error) {
@@ -89,7 +89,7 @@ func registerChild[T any](s *Server, api huma.API, c childAPI[T]) {
 			}
 			return &recordOutput[*T]{ETag: etag(c.version(v)), Body: v}, nil
 		})
-	huma.Register(api, huma.Operation{OperationID: "delete-" + c.name, Method: http.MethodDelete, Path: apiPrefix + "/" + c.plural + "/{id}",
+	register(api, need(kam.ActEdit, kam.ResCustomer), huma.Operation{OperationID: "delete-" + c.name, Method: http.MethodDelete, Path: apiPrefix + "/" + c.plural + "/{id}",
 		Summary: "Delete a " + c.name, Tags: tags, DefaultStatus: http.StatusNoContent},
 		func(ctx context.Context, in *deleteInput) (*struct{}, error) {
 			version, err := parseIfMatch(in.IfMatch)

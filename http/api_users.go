@@ -26,16 +26,9 @@ type userListInput struct {
 	Offset int    `query:"offset" minimum:"0" default:"0"`
 }
 
-func (s *Server) requireAdmin(ctx context.Context) error {
-	if !kam.CanAdministerUsers(kam.ActorFrom(ctx)) {
-		return s.apiError(ctx, kam.Errorf(kam.EForbidden, "only admins manage users"))
-	}
-	return nil
-}
-
 func (s *Server) registerUserAPI(api huma.API) {
 	tags := []string{"users"}
-	huma.Register(api, huma.Operation{OperationID: "me", Method: http.MethodGet, Path: apiPrefix + "/me",
+	register(api, anyUser, huma.Operation{OperationID: "me", Method: http.MethodGet, Path: apiPrefix + "/me",
 		Summary: "The calling user", Tags: tags},
 		func(ctx context.Context, _ *struct{}) (*recordOutput[*kam.User], error) {
 			u, err := s.Users.FindUserByID(ctx, kam.ActorFrom(ctx).UserID)
@@ -44,37 +37,28 @@ func (s *Server) registerUserAPI(api huma.API) {
 			}
 			return &recordOutput[*kam.User]{ETag: etag(u.Version), Body: u}, nil
 		})
-	huma.Register(api, huma.Operation{OperationID: "list-users", Method: http.MethodGet, Path: apiPrefix + "/users",
+	register(api, need(kam.ActAdminister, kam.ResUser), huma.Operation{OperationID: "list-users", Method: http.MethodGet, Path: apiPrefix + "/users",
 		Summary: "List users (admins)", Tags: tags},
 		func(ctx context.Context, in *userListInput) (*listOutput[*kam.User], error) {
-			if err := s.requireAdmin(ctx); err != nil {
-				return nil, err
-			}
 			items, total, err := s.Users.FindUsers(ctx, kam.UserFilter{Role: kam.Role(in.Role), Q: in.Q, Limit: in.Limit, Offset: in.Offset})
 			if err != nil {
 				return nil, s.apiError(ctx, err)
 			}
 			return &listOutput[*kam.User]{Body: Page[*kam.User]{Items: items, Total: total, Limit: in.Limit, Offset: in.Offset}}, nil
 		})
-	huma.Register(api, huma.Operation{OperationID: "get-user", Method: http.MethodGet, Path: apiPrefix + "/users/{id}",
+	register(api, need(kam.ActAdminister, kam.ResUser), huma.Operation{OperationID: "get-user", Method: http.MethodGet, Path: apiPrefix + "/users/{id}",
 		Summary: "Get a user (admins)", Tags: tags},
 		func(ctx context.Context, in *idInput) (*recordOutput[*kam.User], error) {
-			if err := s.requireAdmin(ctx); err != nil {
-				return nil, err
-			}
 			u, err := s.Users.FindUserByID(ctx, in.ID)
 			if err != nil {
 				return nil, s.apiError(ctx, err)
 			}
 			return &recordOutput[*kam.User]{ETag: etag(u.Version), Body: u}, nil
 		})
-	huma.Register(api, huma.Operation{OperationID: "create-user", Method: http.MethodPost, Path: apiPrefix + "/users",
+	register(api, need(kam.ActAdminister, kam.ResUser), huma.Operation{OperationID: "create-user", Method: http.MethodPost, Path: apiPrefix + "/users",
 		Summary: "Create a user (admins)", Tags: tags, DefaultStatus: http.StatusCreated, MaxBodyBytes: maxBodyBytes, SkipValidateBody: true,
 		Description: "`password` (at least 10 characters, not the e-mail) is optional: without it the user cannot log in until one is set."},
 		func(ctx context.Context, in *bodyInput) (*recordOutput[*kam.User], error) {
-			if err := s.requireAdmin(ctx); err != nil {
-				return nil, err
-			}
 			fields := writable(NewUser{}, "id", "version", "created_at", "updated_at", "active")
 			var nu NewUser
 			if err := decodeObject(in.ContentType, in.RawBody, &nu, fields); err != nil {
@@ -86,13 +70,10 @@ func (s *Server) registerUserAPI(api huma.API) {
 			}
 			return &recordOutput[*kam.User]{ETag: etag(u.Version), Location: apiPrefix + "/users/" + itoa(u.ID), Body: &u}, nil
 		})
-	huma.Register(api, huma.Operation{OperationID: "update-user", Method: http.MethodPatch, Path: apiPrefix + "/users/{id}",
+	register(api, need(kam.ActAdminister, kam.ResUser), huma.Operation{OperationID: "update-user", Method: http.MethodPatch, Path: apiPrefix + "/users/{id}",
 		Summary: "Update a user (admins)", Tags: tags, MaxBodyBytes: maxBodyBytes, SkipValidateBody: true,
 		Description: "A JSON merge patch of email, name, role, supervisor_id, active. Requires `If-Match`."},
 		func(ctx context.Context, in *patchInput) (*recordOutput[*kam.User], error) {
-			if err := s.requireAdmin(ctx); err != nil {
-				return nil, err
-			}
 			version, err := parseIfMatch(in.IfMatch)
 			if err != nil {
 				return nil, err

@@ -33,6 +33,8 @@ type Server struct {
 	SecureCookies bool
 
 	handler http.Handler
+	// router holds the routes and the permission each declares (routes.go).
+	router *router
 }
 
 // Handler builds the routes once and returns the root handler.
@@ -46,11 +48,12 @@ func (s *Server) Handler() http.Handler {
 	if s.Now == nil {
 		s.Now = time.Now
 	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", s.handleHealth)
-	s.registerAPI(mux)
-	s.registerUI(mux)
-	s.handler = s.recoverPanics(securityHeaders(mux))
+	rt := newRouter()
+	s.router = rt
+	rt.handle("GET /healthz", public, http.HandlerFunc(s.handleHealth))
+	s.registerAPI(rt)
+	s.registerUI(rt)
+	s.handler = s.recoverPanics(securityHeaders(rt.mux))
 	return s.handler
 }
 

@@ -22,9 +22,10 @@ type ui struct {
 	uploads *uploads
 }
 
-// registerUI declares the UI's routes. Every route but /login, /lang and /static needs a
-// session; every state-changing one also checks the CSRF token (see auth).
-func (s *Server) registerUI(mux *http.ServeMux) {
+// registerUI declares the UI's routes, each with the permission it needs (routes.go). Every
+// route but /login, /lang and /static needs a session; every state-changing one also checks the
+// CSRF token (see authed).
+func (s *Server) registerUI(rt *router) {
 	r, err := web.New()
 	if err != nil {
 		// The templates are embedded in the binary: failing to parse them is a programming
@@ -33,39 +34,41 @@ func (s *Server) registerUI(mux *http.ServeMux) {
 	}
 	u := &ui{s: s, web: r, throttle: newLoginThrottle(s.Now), uploads: newUploads(s.Now)}
 
-	mux.Handle("GET /static/", r.Assets())
-	mux.HandleFunc("GET /login", u.loginForm)
-	mux.HandleFunc("POST /login", u.login)
-	mux.HandleFunc("GET /lang/{lang}", u.setLang)
-	mux.Handle("POST /logout", u.auth(u.logout))
+	rt.handle("GET /static/", public, r.Assets())
+	rt.handle("GET /login", public, http.HandlerFunc(u.loginForm))
+	rt.handle("POST /login", public, http.HandlerFunc(u.login))
+	rt.handle("GET /lang/{lang}", public, http.HandlerFunc(u.setLang))
+	u.handle(rt, "POST /logout", anyUser, u.logout)
 
-	mux.Handle("GET /{$}", u.auth(func(rq *uiReq) { rq.redirect("/customers") }))
-	mux.Handle("GET /customers", u.auth(u.customerList))
-	mux.Handle("GET /customers/new", u.auth(u.customerNew))
-	mux.Handle("GET /customers/lookup", u.auth(u.customerLookup))
-	mux.Handle("POST /customers/new", u.auth(u.customerCreate))
-	mux.Handle("GET /customers/{id}", u.auth(u.customerCard))
-	mux.Handle("GET /customers/{id}/edit", u.auth(u.customerEdit))
-	mux.Handle("POST /customers/{id}/edit", u.auth(u.customerUpdate))
-	mux.Handle("POST /customers/{id}/delete", u.auth(u.customerDelete))
+	u.handle(rt, "GET /{$}", anyUser, func(rq *uiReq) { rq.redirect("/customers") })
+	viewFile, editFile := need(kam.ActView, kam.ResCustomer), need(kam.ActEdit, kam.ResCustomer)
+	u.handle(rt, "GET /customers", viewFile, u.customerList)
+	u.handle(rt, "GET /customers/new", need(kam.ActCreate, kam.ResCustomer), u.customerNew)
+	u.handle(rt, "GET /customers/lookup", viewFile, u.customerLookup)
+	u.handle(rt, "POST /customers/new", need(kam.ActCreate, kam.ResCustomer), u.customerCreate)
+	u.handle(rt, "GET /customers/{id}", viewFile, u.customerCard)
+	u.handle(rt, "GET /customers/{id}/edit", editFile, u.customerEdit)
+	u.handle(rt, "POST /customers/{id}/edit", editFile, u.customerUpdate)
+	u.handle(rt, "POST /customers/{id}/delete", need(kam.ActDelete, kam.ResCustomer), u.customerDelete)
 
-	mux.Handle("GET /customers/{id}/units/new", u.auth(u.unitNew))
-	mux.Handle("POST /customers/{id}/units/new", u.auth(u.unitCreate))
-	mux.Handle("GET /customers/{id}/units/{uid}/edit", u.auth(u.unitEdit))
-	mux.Handle("POST /customers/{id}/units/{uid}/edit", u.auth(u.unitUpdate))
-	mux.Handle("POST /customers/{id}/units/{uid}/delete", u.auth(u.unitDelete))
+	// Units and contacts are part of the file: changing them is editing it.
+	u.handle(rt, "GET /customers/{id}/units/new", editFile, u.unitNew)
+	u.handle(rt, "POST /customers/{id}/units/new", editFile, u.unitCreate)
+	u.handle(rt, "GET /customers/{id}/units/{uid}/edit", editFile, u.unitEdit)
+	u.handle(rt, "POST /customers/{id}/units/{uid}/edit", editFile, u.unitUpdate)
+	u.handle(rt, "POST /customers/{id}/units/{uid}/delete", editFile, u.unitDelete)
 
-	mux.Handle("GET /customers/{id}/contacts/new", u.auth(u.contactNew))
-	mux.Handle("POST /customers/{id}/contacts/new", u.auth(u.contactCreate))
-	mux.Handle("GET /customers/{id}/contacts/{cid}/edit", u.auth(u.contactEdit))
-	mux.Handle("POST /customers/{id}/contacts/{cid}/edit", u.auth(u.contactUpdate))
-	mux.Handle("POST /customers/{id}/contacts/{cid}/delete", u.auth(u.contactDelete))
+	u.handle(rt, "GET /customers/{id}/contacts/new", editFile, u.contactNew)
+	u.handle(rt, "POST /customers/{id}/contacts/new", editFile, u.contactCreate)
+	u.handle(rt, "GET /customers/{id}/contacts/{cid}/edit", editFile, u.contactEdit)
+	u.handle(rt, "POST /customers/{id}/contacts/{cid}/edit", editFile, u.contactUpdate)
+	u.handle(rt, "POST /customers/{id}/contacts/{cid}/delete", editFile, u.contactDelete)
 
-	u.registerLedger(mux)
-	u.registerDashboard(mux)
+	u.registerLedger(rt)
+	u.registerDashboard(rt)
 
 	// Anything else is a friendly 404 page, except under /api/, whose clients read JSON.
-	mux.HandleFunc("/", u.notFound)
+	rt.handle("/", public, http.HandlerFunc(u.notFound))
 }
 
 // uiReq is one authenticated UI request.

@@ -74,17 +74,22 @@ func sameOrigin(r *http.Request) bool {
 	return err == nil && u.Host == r.Host
 }
 
-// auth wraps a UI handler: it resolves the session (else redirects to /login?next=…), puts the
-// actor in the context for the services' visibility scope, and checks the CSRF token of every
-// state-changing request.
-func (u *ui) auth(h func(rq *uiReq)) http.Handler { return u.authed(h, false) }
+// handle registers a UI route that needs a session and permission p (routes.go): authed
+// resolves the session (else redirects to /login?next=…), puts the actor in the context for
+// the services' visibility scope, refuses a role the model does not allow (the forbidden page),
+// and checks the CSRF token of every state-changing request.
+func (u *ui) handle(rt *router, pattern string, p Permission, h func(rq *uiReq)) {
+	rt.handle(pattern, p, u.authed(pattern, p, h, false))
+}
 
-// authUpload is auth for a route that takes a file. Its multipart body may be up to
+// handleUpload is handle for a route that takes a file. Its multipart body may be up to
 // maxUploadBytes and is left unread: the handler reads it as a stream and checks the CSRF token
 // (the X-CSRF-Token header, or the form's first part) before it reads the file (importUpload).
-func (u *ui) authUpload(h func(rq *uiReq)) http.Handler { return u.authed(h, true) }
+func (u *ui) handleUpload(rt *router, pattern string, p Permission, h func(rq *uiReq)) {
+	rt.handle(pattern, p, u.authed(pattern, p, h, true))
+}
 
-func (u *ui) authed(h func(rq *uiReq), upload bool) http.Handler {
+func (u *ui) authed(pattern string, p Permission, h func(rq *uiReq), upload bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		L := locale.New(langOf(r))
 		c, err := r.Cookie(sessionCookie)
@@ -113,6 +118,11 @@ func (u *ui) authed(h func(rq *uiReq), upload bool) http.Handler {
 		actor := kam.ActorOf(user)
 		rq := &uiReq{u: u, w: w, user: user, actor: actor, L: L, csrf: csrfToken(c.Value)}
 		rq.r = r.WithContext(kam.WithActor(r.Context(), actor))
+		if !p.allows(actor, r.PathValue) {
+			u.s.denied(rq.r.Context(), pattern, p, r.PathValue)
+			rq.fail(kam.Errorf(kam.EForbidden, "your role may not %s", p.describe(r.PathValue)))
+			return
+		}
 		if multipart && r.Method == http.MethodPost {
 			if !sameOrigin(r) {
 				u.s.Logger.Warn("ui: CSRF check failed", "path", r.URL.Path, "user", user.ID)
