@@ -85,7 +85,7 @@ func (s *LedgerService) RunResults(ctx context.Context, id int64, from, to strin
 	if err != nil {
 		return nil, err
 	}
-	scope, sargs, err := ledgerScope(a)
+	scope, sargs, err := ledgerScope(a, kam.ActView)
 	if err != nil {
 		return nil, err
 	}

@@ -395,6 +395,10 @@ func (q *dirQuery) unfiltered() bool {
 func (q *dirQuery) visible(e *dirEntry) bool {
 	switch q.scope {
 	case kam.ScopeAll:
+	case kam.ScopeOwn:
+		if !q.users[e.owner] {
+			return false
+		}
 	default:
 		ok := q.users[e.owner]
 		for _, u := range e.team {

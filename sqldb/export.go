@@ -18,6 +18,9 @@ func (s *LedgerService) Export(ctx context.Context, kind string, f kam.LedgerFil
 	if err != nil {
 		return err
 	}
+	if !kam.CanExport(a, kind) {
+		return kam.Errorf(kam.EForbidden, "your role may not export %s", kind)
+	}
 	switch kind {
 	case "customers":
 		return s.exportCustomers(ctx, a, f, fn)
@@ -30,7 +33,7 @@ func (s *LedgerService) Export(ctx context.Context, kind string, f kam.LedgerFil
 	if !ok {
 		return kam.Errorf(kam.EInvalid, "unknown export kind %q", kind)
 	}
-	q, err := docFilter(a, f, spec.number, spec.date)
+	q, err := docFilter(a, kam.ActExport, f, spec.number, spec.date)
 	if err != nil {
 		return err
 	}
@@ -154,7 +157,10 @@ func (s *LedgerService) exportProducts(ctx context.Context, f kam.LedgerFilter, 
 }
 
 func (s *LedgerService) exportCustomers(ctx context.Context, a *kam.Actor, f kam.LedgerFilter, fn func(map[string]string) error) error {
-	where, args := scopeSQL(a)
+	where, args, err := exportScope(a)
+	if err != nil {
+		return err
+	}
 	if q := strings.TrimSpace(f.Q); q != "" {
 		like := escapeLike(q)
 		where += " AND (c.code LIKE ? ESCAPE '\\' OR c.name LIKE ? ESCAPE '\\')"
@@ -193,7 +199,10 @@ func (s *LedgerService) exportCustomers(ctx context.Context, a *kam.Actor, f kam
 }
 
 func (s *LedgerService) exportContacts(ctx context.Context, a *kam.Actor, f kam.LedgerFilter, fn func(map[string]string) error) error {
-	where, args := scopeSQL(a)
+	where, args, err := exportScope(a)
+	if err != nil {
+		return err
+	}
 	if f.CustomerID != 0 {
 		where += " AND c.id = ?"
 		args = append(args, f.CustomerID)
@@ -221,4 +230,15 @@ func (s *LedgerService) exportContacts(ctx context.Context, a *kam.Actor, f kam.
 		}
 	}
 	return rows.Err()
+}
+
+// exportScope is which customer files a may export (kam.ActExport): a file seen through a
+// borrowing grant, for one, is not exported.
+func exportScope(a *kam.Actor) (string, []any, error) {
+	s, ok := kam.Allowed(a, kam.ActExport, kam.ResCustomer)
+	if !ok {
+		return "", nil, kam.Errorf(kam.EForbidden, "your role may not export customer files")
+	}
+	w, args := scopeWhere(a, s)
+	return w, args, nil
 }

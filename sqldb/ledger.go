@@ -24,11 +24,12 @@ func NewLedgerService(db *DB, customers *CustomerService) *LedgerService {
 	return &LedgerService{db: db, customers: customers}
 }
 
-// ledgerScope is which customers' documents a may see (kam.LedgerScope): finance keeps the books
-// of every customer (receivables are company-wide); service staff see none; everyone else sees
-// the documents of the customer files in their scope.
-func ledgerScope(a *kam.Actor) (string, []any, error) {
-	s, ok := kam.LedgerScope(a)
+// ledgerScope is which customers' documents a may see (act kam.ActView) or export
+// (kam.ActExport), as kam.Permissions says: finance keeps the books of every customer
+// (receivables are company-wide); service staff see none; everyone else sees the documents of
+// the customer files in their scope.
+func ledgerScope(a *kam.Actor, act kam.Action) (string, []any, error) {
+	s, ok := kam.Allowed(a, act, kam.ResLedger)
 	if !ok {
 		return "", nil, kam.Errorf(kam.EForbidden, "your role may not see orders, invoices and payments")
 	}
@@ -52,8 +53,8 @@ func (q *listQuery) sql() string { return strings.Join(q.where, " AND ") }
 
 // docFilter builds the common filters: scope, customer, date range, and q as a prefix of the
 // document number or the customer's code, or a part of the customer's name.
-func docFilter(a *kam.Actor, f kam.LedgerFilter, numberCol, dateCol string) (*listQuery, error) {
-	scope, sargs, err := ledgerScope(a)
+func docFilter(a *kam.Actor, act kam.Action, f kam.LedgerFilter, numberCol, dateCol string) (*listQuery, error) {
+	scope, sargs, err := ledgerScope(a, act)
 	if err != nil {
 		return nil, err
 	}
@@ -137,7 +138,7 @@ func (s *LedgerService) FindOrders(ctx context.Context, f kam.LedgerFilter) ([]*
 	if err != nil {
 		return nil, 0, err
 	}
-	q, err := docFilter(a, f, "d.order_no", "d.order_date")
+	q, err := docFilter(a, kam.ActView, f, "d.order_no", "d.order_date")
 	if err != nil {
 		return nil, 0, err
 	}
@@ -171,7 +172,7 @@ func (s *LedgerService) FindOrder(ctx context.Context, id int64) (*kam.Order, er
 	if err != nil {
 		return nil, err
 	}
-	scope, sargs, err := ledgerScope(a)
+	scope, sargs, err := ledgerScope(a, kam.ActView)
 	if err != nil {
 		return nil, err
 	}
@@ -302,7 +303,7 @@ func (s *LedgerService) FindInvoices(ctx context.Context, f kam.LedgerFilter) ([
 	if err != nil {
 		return nil, 0, err
 	}
-	q, err := docFilter(a, f, "d.invoice_no", "d.invoice_date")
+	q, err := docFilter(a, kam.ActView, f, "d.invoice_no", "d.invoice_date")
 	if err != nil {
 		return nil, 0, err
 	}
@@ -349,7 +350,7 @@ func (s *LedgerService) FindPayments(ctx context.Context, f kam.LedgerFilter) ([
 	if err != nil {
 		return nil, 0, err
 	}
-	q, err := docFilter(a, f, "d.reference", "d.payment_date")
+	q, err := docFilter(a, kam.ActView, f, "d.reference", "d.payment_date")
 	if err != nil {
 		return nil, 0, err
 	}
@@ -422,7 +423,7 @@ func (s *LedgerService) FindCosts(ctx context.Context, f kam.LedgerFilter) ([]*k
 	if err != nil {
 		return nil, 0, err
 	}
-	q, err := docFilter(a, f, "d.reference", "d.entry_date")
+	q, err := docFilter(a, kam.ActView, f, "d.reference", "d.entry_date")
 	if err != nil {
 		return nil, 0, err
 	}
@@ -601,7 +602,7 @@ func (s *LedgerService) PeriodFigures(ctx context.Context, from, to string) ([]k
 	if err != nil {
 		return nil, err
 	}
-	scope, sargs, err := ledgerScope(a)
+	scope, sargs, err := ledgerScope(a, kam.ActView)
 	if err != nil {
 		return nil, err
 	}
