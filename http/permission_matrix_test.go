@@ -41,6 +41,7 @@ const (
 	fileImport = "admin director supervisor kam" // imports of customers and contacts
 	docImport  = "admin director finance"        // imports of money documents
 	docDelete  = "admin director finance"        // deleting orders; finance sees every customer's
+	allBooks   = "admin director finance"        // see the books of every customer
 	nobody     = ""
 )
 
@@ -50,8 +51,12 @@ const (
 type allow struct {
 	own, other string
 	status     int
-	// query is added to the path: the parameters an allowed request needs to succeed.
+	// query is added to the path: the parameters an allowed request needs to succeed (or a
+	// search, whose answer must keep to the user's scope like the list).
 	query string
+	// sees are the roles whose answers may show the other customer (its name, its order):
+	// admins and directors, and for the books finance too.
+	sees string
 }
 
 // matrix is the expected table, keyed by the route's pattern (and, for routes whose resource is a
@@ -69,7 +74,7 @@ var matrix = map[string]allow{
 	"GET /api/v1/openapi-3.0.json": {own: everyone}, "GET /api/v1/openapi-3.0.yaml": {own: everyone},
 
 	// Customer files in the UI.
-	"GET /customers":                             {own: everyone},
+	"GET /customers":                             {own: everyone, query: "q=%E7%9F%A9%E9%98%B5%E5%AE%A2%E6%88%B7"},
 	"GET /customers/lookup":                      {own: everyone},
 	"GET /customers/new":                         {own: sellers},
 	"POST /customers/new":                        {own: sellers},
@@ -90,23 +95,23 @@ var matrix = map[string]allow{
 
 	// The ledger, exports, imports and the dashboard in the UI. An import belongs to the user who
 	// uploaded it: another user's does not exist for them, whatever their role.
-	"GET /orders":                   {own: bookKeeper},
-	"GET /invoices":                 {own: bookKeeper},
-	"GET /payments":                 {own: bookKeeper},
-	"GET /costs":                    {own: bookKeeper},
+	"GET /orders":                   {own: bookKeeper, sees: allBooks},
+	"GET /invoices":                 {own: bookKeeper, sees: allBooks},
+	"GET /payments":                 {own: bookKeeper, sees: allBooks},
+	"GET /costs":                    {own: bookKeeper, sees: allBooks},
 	"GET /products":                 {own: bookKeeper},
-	"GET /orders/{id}":              {own: bookKeeper, other: docDelete},
+	"GET /orders/{id}":              {own: bookKeeper, other: docDelete, sees: allBooks},
 	"GET /export/{kind}[customers]": {own: everyone},
-	"GET /export/{kind}[orders]":    {own: bookKeeper},
+	"GET /export/{kind}[orders]":    {own: bookKeeper, sees: allBooks},
 	"GET /import":                   {own: importers},
 	"POST /import[customers]":       {own: fileImport},
 	"POST /import[orders]":          {own: docImport},
 	"GET /import/{id}":              {own: importers, other: nobody},
 	"POST /import/{id}":             {own: importers, other: nobody},
 	"GET /import/{id}/report":       {own: importers, other: nobody},
-	"GET /dashboard":                {own: bookKeeper},
-	"GET /dashboard/abc":            {own: bookKeeper, query: "class=A"},
-	"GET /dashboard/export":         {own: bookKeeper, query: "table=abc"},
+	"GET /dashboard":                {own: bookKeeper, sees: allBooks},
+	"GET /dashboard/abc":            {own: bookKeeper, query: "class=A", sees: allBooks},
+	"GET /dashboard/export":         {own: bookKeeper, query: "table=abc", sees: allBooks},
 
 	// The API: users.
 	"GET /api/v1/me":           {own: everyone},
@@ -116,7 +121,7 @@ var matrix = map[string]allow{
 	"PATCH /api/v1/users/{id}": {own: "admin"},
 
 	// The API: customer files, their units and contacts.
-	"GET /api/v1/customers":                {own: everyone},
+	"GET /api/v1/customers":                {own: everyone, query: "q=%E7%9F%A9%E9%98%B5%E5%AE%A2%E6%88%B7"},
 	"POST /api/v1/customers":               {own: sellers},
 	"GET /api/v1/customers/{id}":           {own: everyone, other: topRoles},
 	"PATCH /api/v1/customers/{id}":         {own: sellers, other: topRoles},
@@ -135,16 +140,16 @@ var matrix = map[string]allow{
 
 	// The API: the ledger. Finance keeps the books of every customer; a customer's own figures
 	// follow the file.
-	"GET /api/v1/orders":                     {own: bookKeeper},
-	"GET /api/v1/orders/{id}":                {own: bookKeeper, other: docDelete},
+	"GET /api/v1/orders":                     {own: bookKeeper, sees: allBooks},
+	"GET /api/v1/orders/{id}":                {own: bookKeeper, other: docDelete, sees: allBooks},
 	"DELETE /api/v1/orders/{id}":             {own: docDelete, other: docDelete},
-	"GET /api/v1/invoices":                   {own: bookKeeper},
-	"GET /api/v1/payments":                   {own: bookKeeper},
-	"GET /api/v1/costs":                      {own: bookKeeper},
+	"GET /api/v1/invoices":                   {own: bookKeeper, sees: allBooks},
+	"GET /api/v1/payments":                   {own: bookKeeper, sees: allBooks},
+	"GET /api/v1/costs":                      {own: bookKeeper, sees: allBooks},
 	"GET /api/v1/products":                   {own: bookKeeper},
 	"GET /api/v1/customers/{id}/sales":       {own: bookKeeper, other: topRoles},
 	"GET /api/v1/export/{kind}[customers]":   {own: everyone},
-	"GET /api/v1/export/{kind}[orders]":      {own: bookKeeper},
+	"GET /api/v1/export/{kind}[orders]":      {own: bookKeeper, sees: allBooks},
 	"POST /api/v1/imports/{kind}[customers]": {own: fileImport},
 	"POST /api/v1/imports/{kind}[orders]":    {own: docImport},
 
@@ -153,11 +158,11 @@ var matrix = map[string]allow{
 	"PUT /api/v1/analytics/settings":      {own: topRoles},
 	"GET /api/v1/customers/{id}/wallet":   {own: bookKeeper, other: topRoles},
 	"GET /api/v1/customers/{id}/classes":  {own: bookKeeper, other: topRoles},
-	"GET /api/v1/analytics/tiers":         {own: bookKeeper},
-	"GET /api/v1/analytics/rfm":           {own: bookKeeper},
-	"GET /api/v1/analytics/migration":     {own: bookKeeper, query: "from_run={run1}&to_run={run2}"},
-	"GET /api/v1/analytics/abc":           {own: bookKeeper},
-	"GET /api/v1/analytics/profitability": {own: bookKeeper},
+	"GET /api/v1/analytics/tiers":         {own: bookKeeper, sees: allBooks},
+	"GET /api/v1/analytics/rfm":           {own: bookKeeper, sees: allBooks},
+	"GET /api/v1/analytics/migration":     {own: bookKeeper, query: "from_run={run1}&to_run={run2}", sees: allBooks},
+	"GET /api/v1/analytics/abc":           {own: bookKeeper, sees: allBooks},
+	"GET /api/v1/analytics/profitability": {own: bookKeeper, sees: allBooks},
 }
 
 // kindVariants are the kinds a route whose permission depends on the kind is tried with: one of
@@ -186,6 +191,8 @@ type matrixFixture struct {
 	settings string
 	// codes are the customers' codes, by "own" and "other".
 	codes map[string]string
+	// otherName is the name of the customer outside every scope but the top roles'.
+	otherName string
 	// asset is the address of a static file, as the pages link it.
 	asset string
 }
@@ -238,6 +245,9 @@ func newMatrixFixture(t *testing.T, db *sqldb.DB) *matrixFixture {
 			t.Fatal(err)
 		}
 		f.ids[c.key+".customer"], codes[c.key] = cu.ID, cu.Code
+		if c.key == "other" {
+			f.otherName = cu.Name
+		}
 		un := &kam.Unit{CustomerID: cu.ID, Name: "采购部"}
 		if err := customers.CreateUnit(ctx, un); err != nil {
 			t.Fatal(err)
@@ -566,6 +576,14 @@ func TestPermissionMatrix(t *testing.T) {
 			default:
 				if status == http.StatusUnauthorized || status == http.StatusForbidden || status == http.StatusNotFound || status >= 500 {
 					t.Errorf("%s: %d, want it allowed: %s", name, status, truncate(body, 300))
+				}
+			}
+			// Whatever the answer, the other customer's file shows only to those who see it.
+			if sees := topRoles + " " + want.sees; !roleIn(sees, c.role) {
+				for _, secret := range []string{f.otherName, "MX-OTHER"} {
+					if strings.Contains(body, secret) {
+						t.Errorf("%s: the answer shows %q of a customer outside the user's scope", name, secret)
+					}
 				}
 			}
 		}
