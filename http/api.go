@@ -111,8 +111,9 @@ func (s *Server) apiAuth(api huma.API) func(huma.Context, func(huma.Context)) {
 		actor := kam.ActorOf(u)
 		rctx := kam.WithActor(ctx.Context(), actor)
 		if !perm.allows(actor, ctx.Param) {
-			s.denied(rctx, op.Method+" "+op.Path, perm, ctx.Param)
-			huma.WriteErr(api, ctx, http.StatusForbidden, "your role may not "+perm.describe(ctx.Param))
+			reason := "your role may not " + perm.describe(ctx.Param)
+			s.denied(rctx, op.Method+" "+op.Path, reason)
+			huma.WriteErr(api, ctx, http.StatusForbidden, reason)
 			return
 		}
 		next(huma.WithContext(ctx, rctx))
@@ -126,6 +127,9 @@ func (s *Server) apiError(ctx context.Context, err error) error {
 	if status == http.StatusInternalServerError {
 		s.Logger.ErrorContext(ctx, "api", "err", err)
 		return huma.Error500InternalServerError("internal error")
+	}
+	if status == http.StatusForbidden {
+		s.denied(ctx, "", kam.ErrorMessage(err))
 	}
 	model := &huma.ErrorModel{Status: status, Title: http.StatusText(status), Detail: kam.ErrorMessage(err)}
 	for _, f := range kam.FieldErrors(err) {

@@ -179,15 +179,13 @@ func register[I, O any](api huma.API, p Permission, op huma.Operation, h func(co
 	huma.Register(api, op, h)
 }
 
-// denied records a refusal of the rules in the audit log. A failure to record is logged: the
-// refusal stands either way.
-func (s *Server) denied(ctx context.Context, pattern string, p Permission, param func(string) string) {
-	detail := map[string]any{"route": pattern, "needs": p.describe(param)}
-	if p.KindParam != "" {
-		detail["kind"] = param(p.KindParam)
-	}
+// denied records a refusal of the rules in the audit log: the route (its pattern, or the
+// request's method and path) and the reason. Both the route check and a service's refusal
+// (kam.EForbidden) come here. A failure to record is logged: the refusal stands either way.
+func (s *Server) denied(ctx context.Context, route, reason string) {
+	detail := map[string]any{"route": route, "reason": reason}
 	if err := s.audit(ctx, &kam.AuditEntry{Action: kam.AuditDenied, ObjectType: "route", Detail: detail}); err != nil {
-		s.Logger.ErrorContext(ctx, "audit of a refusal", "route", pattern, "err", err)
+		s.Logger.ErrorContext(ctx, "audit of a refusal", "route", route, "err", err)
 	}
 }
 

@@ -172,6 +172,7 @@ func (u *ui) errorPage(w http.ResponseWriter, r *http.Request, L *locale.Printer
 		heading, msg = L.T("errpage.not_found"), L.T("errpage.not_found_msg")
 	case kam.EForbidden:
 		heading, msg = L.T("errpage.forbidden"), L.T("errpage.forbidden_msg")
+		u.s.denied(r.Context(), r.Method+" "+r.URL.Path, kam.ErrorMessage(err))
 	case kam.EInvalid:
 		status = http.StatusBadRequest
 		heading, msg = L.T("errpage.bad_request"), L.T("errpage.bad_request_msg")

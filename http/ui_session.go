@@ -79,17 +79,17 @@ func sameOrigin(r *http.Request) bool {
 // the services' visibility scope, refuses a role the model does not allow (the forbidden page),
 // and checks the CSRF token of every state-changing request.
 func (u *ui) handle(rt *router, pattern string, p Permission, h func(rq *uiReq)) {
-	rt.handle(pattern, p, u.authed(pattern, p, h, false))
+	rt.handle(pattern, p, u.authed(p, h, false))
 }
 
 // handleUpload is handle for a route that takes a file. Its multipart body may be up to
 // maxUploadBytes and is left unread: the handler reads it as a stream and checks the CSRF token
 // (the X-CSRF-Token header, or the form's first part) before it reads the file (importUpload).
 func (u *ui) handleUpload(rt *router, pattern string, p Permission, h func(rq *uiReq)) {
-	rt.handle(pattern, p, u.authed(pattern, p, h, true))
+	rt.handle(pattern, p, u.authed(p, h, true))
 }
 
-func (u *ui) authed(pattern string, p Permission, h func(rq *uiReq), upload bool) http.Handler {
+func (u *ui) authed(p Permission, h func(rq *uiReq), upload bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		L := locale.New(langOf(r))
 		c, err := r.Cookie(sessionCookie)
@@ -119,8 +119,7 @@ func (u *ui) authed(pattern string, p Permission, h func(rq *uiReq), upload bool
 		rq := &uiReq{u: u, w: w, user: user, actor: actor, L: L, csrf: csrfToken(c.Value)}
 		rq.r = r.WithContext(kam.WithActor(r.Context(), actor))
 		if !p.allows(actor, r.PathValue) {
-			u.s.denied(rq.r.Context(), pattern, p, r.PathValue)
-			rq.fail(kam.Errorf(kam.EForbidden, "your role may not %s", p.describe(r.PathValue)))
+			rq.fail(kam.Errorf(kam.EForbidden, "your role may not %s", p.describe(r.PathValue))) // audited as denied
 			return
 		}
 		if multipart && r.Method == http.MethodPost {
