@@ -55,7 +55,7 @@ func TestClassifyABC(t *testing.T) {
 	}
 	abc := ClassifyABC([]CustomerFigures{{Code: "C1", NetRevenue: yuan(70)}, {Code: "C2", NetRevenue: yuan(20)}, {Code: "C3", NetRevenue: yuan(10)}}, DefaultABC())
 	if abc.Classes["A"].Share.Cmp(big.NewRat(9, 10)) != 0 || abc.Classes["A"].Revenue != yuan(90) || abc.Ranks[1].Cumulative.Cmp(big.NewRat(9, 10)) != 0 {
-		t.Errorf("shares %s %s", abc.Classes["A"].Share, abc.Ranks[1].Cumulative)
+		t.Errorf("shares %s %s", abc.Classes["A"].Share, abc.Ranks[1].Cumulative.Rat())
 	}
 }
 

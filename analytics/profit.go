@@ -1,8 +1,9 @@
 package analytics
 
 import (
+	"cmp"
 	"math/big"
-	"sort"
+	"slices"
 
 	"kam"
 )
@@ -33,15 +34,17 @@ type WhalePoint struct {
 
 // WhaleCurve ranks customers by profit, descending, ties by code ascending.
 func WhaleCurve(cs []CustomerFigures) Whale {
-	sorted := append([]CustomerFigures(nil), cs...)
-	sort.SliceStable(sorted, func(i, j int) bool {
-		pi, pj := sorted[i].Profit(), sorted[j].Profit()
-		if pi != pj {
-			return pi > pj
+	sorted := make([]*CustomerFigures, len(cs))
+	for i := range cs {
+		sorted[i] = &cs[i]
+	}
+	slices.SortFunc(sorted, func(a, b *CustomerFigures) int {
+		if c := cmp.Compare(b.Profit(), a.Profit()); c != 0 {
+			return c
 		}
-		return sorted[i].Code < sorted[j].Code
+		return cmp.Compare(a.Code, b.Code)
 	})
-	var w Whale
+	w := Whale{Points: make([]WhalePoint, 0, len(sorted))}
 	var cum, peak kam.Money
 	for i, c := range sorted {
 		p := c.Profit()

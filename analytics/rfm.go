@@ -1,7 +1,8 @@
 package analytics
 
 import (
-	"sort"
+	"cmp"
+	"slices"
 
 	"kam"
 )
@@ -40,14 +41,15 @@ func ScoreRFM(figures []CustomerFigures, to string) []RFM {
 	}
 	bin := func(worse func(a, b int) bool, equal func(a, b int) bool, set func(i, score int)) {
 		idx := append([]int(nil), scored...)
-		sort.SliceStable(idx, func(x, y int) bool {
-			if worse(idx[x], idx[y]) {
-				return true
+		// Codes are unique, so the order is total: an unstable sort ranks the same every time.
+		slices.SortFunc(idx, func(x, y int) int {
+			switch {
+			case worse(x, y):
+				return -1
+			case worse(y, x):
+				return 1
 			}
-			if worse(idx[y], idx[x]) {
-				return false
-			}
-			return out[idx[x]].Code < out[idx[y]].Code
+			return cmp.Compare(out[x].Code, out[y].Code)
 		})
 		n := len(idx)
 		first := 0

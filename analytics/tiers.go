@@ -49,11 +49,11 @@ func Tiers(figures []CustomerFigures, abc ABC, months int, r TierRules) map[int6
 	for _, f := range figures {
 		c := class[f.CustomerID]
 		switch {
-		case f.NetRevenue <= 0 || big.NewRat(int64(f.Profit()), int64(f.NetRevenue)).Cmp(r.LeadMargin) <= 0:
+		case f.NetRevenue <= 0 || (Fraction{int64(f.Profit()), int64(f.NetRevenue)}).Cmp(r.LeadMargin) <= 0:
 			out[f.CustomerID] = TierLead
-		case c == "A" && revenue > 0 && big.NewRat(int64(f.Profit()), int64(f.NetRevenue)).Cmp(big.NewRat(int64(profit), int64(revenue))) >= 0:
+		case c == "A" && revenue > 0 && cmpFrac(int64(f.Profit()), int64(f.NetRevenue), int64(profit), int64(revenue)) >= 0:
 			out[f.CustomerID] = TierPlatinum
-		case (c == "A" || c == "B") && months > 0 && big.NewRat(int64(f.ActiveMonths), int64(months)).Cmp(r.GoldLoyalty) >= 0:
+		case (c == "A" || c == "B") && months > 0 && (Fraction{int64(f.ActiveMonths), int64(months)}).Cmp(r.GoldLoyalty) >= 0:
 			out[f.CustomerID] = TierGold
 		default:
 			out[f.CustomerID] = TierIron

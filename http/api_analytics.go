@@ -5,7 +5,6 @@ import (
 	"math/big"
 	"net/http"
 	"regexp"
-	"sort"
 	"strconv"
 	"time"
 
@@ -194,11 +193,10 @@ func (s *Server) registerAnalyticsAPI(api huma.API) {
 			if err != nil {
 				return nil, err
 			}
-			settings, err := s.Ledger.AnalyticsSettings(ctx)
+			run, err := s.runOf(ctx, from, to, figures)
 			if err != nil {
 				return nil, s.apiError(ctx, err)
 			}
-			run := analytics.Classify(figures, from, to, "", settings)
 			out := TiersOut{From: from, To: to, Tiers: map[string]TierOut{},
 				Customers: Page[kam.CustomerClass]{Items: page(run.Results, in.Offset, in.Limit), Total: len(run.Results), Limit: in.Limit, Offset: in.Offset}}
 			if out.Customers.Items == nil {
@@ -224,13 +222,7 @@ func (s *Server) registerAnalyticsAPI(api huma.API) {
 			if err != nil {
 				return nil, err
 			}
-			scores := analytics.ScoreRFM(figures, to)
-			sort.SliceStable(scores, func(i, j int) bool {
-				if scores[i].Score != scores[j].Score {
-					return scores[i].Score > scores[j].Score
-				}
-				return scores[i].Code < scores[j].Code
-			})
+			scores := s.rfmOf(ctx, from, to, figures)
 			out := RFMOut{From: from, To: to, Scores: map[string]int{},
 				Customers: Page[analytics.RFM]{Items: page(scores, in.Offset, in.Limit), Total: len(scores), Limit: in.Limit, Offset: in.Offset}}
 			if out.Customers.Items == nil {
@@ -285,7 +277,7 @@ func (s *Server) registerAnalyticsAPI(api huma.API) {
 			if err != nil {
 				return nil, err
 			}
-			abc := analytics.ClassifyABC(figures, s.abcRules(ctx))
+			abc := s.abcOf(ctx, from, to, figures)
 			out := ABCOut{From: from, To: to, Total: abc.Total, Classes: map[string]ABCClassOut{},
 				Customers: Page[ABCRankOut]{Items: []ABCRankOut{}, Total: len(abc.Ranks), Limit: in.Limit, Offset: in.Offset}}
 			for k, c := range abc.Classes {
@@ -293,7 +285,7 @@ func (s *Server) registerAnalyticsAPI(api huma.API) {
 			}
 			for _, r := range page(abc.Ranks, in.Offset, in.Limit) {
 				out.Customers.Items = append(out.Customers.Items, ABCRankOut{CustomerID: r.CustomerID, Code: r.Code, Rank: r.Rank, Class: r.Class,
-					Revenue: r.Revenue, Share: shareOf(r.Share), Cumulative: shareOf(r.Cumulative)})
+					Revenue: r.Revenue, Share: shareOf(r.Share.Rat()), Cumulative: shareOf(r.Cumulative.Rat())})
 			}
 			return &struct{ Body ABCOut }{out}, nil
 		})
@@ -305,7 +297,7 @@ func (s *Server) registerAnalyticsAPI(api huma.API) {
 			if err != nil {
 				return nil, err
 			}
-			w := analytics.WhaleCurve(figures)
+			w := s.whaleOf(ctx, from, to, figures)
 			out := ProfitabilityOut{From: from, To: to, TotalProfit: w.Total, CostCustomers: w.CostCustomers, ProfitCustomers: w.ProfitCustomers,
 				WhalePeakShare: shareOf(w.PeakShare), WhalePeakRank: w.PeakRank,
 				Curve: Page[WhalePointOut]{Items: []WhalePointOut{}, Total: len(w.Points), Limit: in.Limit, Offset: in.Offset}}
@@ -322,7 +314,7 @@ func (s *Server) periodFigures(ctx context.Context, in *periodInput) (string, st
 	if err != nil {
 		return "", "", nil, err
 	}
-	figures, err := s.Ledger.PeriodFigures(ctx, from, to)
+	figures, err := s.figuresOf(ctx, from, to)
 	if err != nil {
 		return "", "", nil, s.apiError(ctx, err)
 	}

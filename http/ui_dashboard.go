@@ -126,7 +126,7 @@ func (u *ui) selector(L *locale.Printer, p dashPeriod, path string) web.Dashboar
 // dashboardFigures reads the period's figures (the route needs the ledger; the service applies its scope).
 func (u *ui) dashboardFigures(ctx context.Context, rq *uiReq, p dashPeriod) ([]kam.CustomerPeriod, error) {
 	from, to := p.months(u.s.Now())
-	return u.s.Ledger.PeriodFigures(ctx, from, to)
+	return u.s.figuresOf(ctx, from, to)
 }
 
 // periodError shows the page with the period selector and the explanation, status 400.
@@ -152,8 +152,9 @@ func (u *ui) dashboard(rq *uiReq) {
 		rq.fail(err)
 		return
 	}
-	abc := analytics.ClassifyABC(figures, u.s.abcRules(ctx))
-	whale := analytics.WhaleCurve(figures)
+	from, to := p.months(u.s.Now())
+	abc := u.s.abcOf(ctx, from, to, figures)
+	whale := u.s.whaleOf(ctx, from, to, figures)
 
 	page := &web.DashboardPage{Base: rq.base(L.T("dashboard.title"), "dashboard"), Heading: L.T("dashboard.title"), HasData: true}
 	page.Period = u.selector(L, p, "/dashboard")
@@ -343,7 +344,7 @@ func chartData(L *locale.Printer, abc analytics.ABC, w analytics.Whale) (string,
 		pc.Ranks = append(pc.Ranks, r.Rank)
 		pc.Codes = append(pc.Codes, r.Code)
 		pc.Revenue = append(pc.Revenue, yuan(r.Revenue))
-		pc.Cumulative = append(pc.Cumulative, ratPercent(r.Cumulative))
+		pc.Cumulative = append(pc.Cumulative, ratPercent(r.Cumulative.Rat()))
 	}
 	wc := whaleChart{Ranks: []int{}, Codes: []string{}, Cumulative: []float64{}, PeakRank: w.PeakRank,
 		Labels: labels{Title: L.T("dashboard.whale"), X: L.T("dashboard.col.rank"), Y: L.T("dashboard.chart.cumulative_profit"),
@@ -382,7 +383,8 @@ func (u *ui) dashboardClass(rq *uiReq) {
 		rq.fail(err)
 		return
 	}
-	abc := analytics.ClassifyABC(figures, u.s.abcRules(ctx))
+	from, to := p.months(u.s.Now())
+	abc := u.s.abcOf(ctx, from, to, figures)
 	var ranks []analytics.ABCRank
 	for _, r := range abc.Ranks {
 		if r.Class == class {
@@ -418,7 +420,7 @@ func (u *ui) dashboardClass(rq *uiReq) {
 	}
 	for _, r := range rows {
 		t.Rows = append(t.Rows, web.LedgerRow{Cells: []web.Cell{{Text: L.Int(r.Rank), Class: "num"}, customerCell(r.CustomerID, r.Code, names),
-			{Text: L.Money(int64(r.Revenue)), Class: "num"}, {Text: percent(r.Share), Class: "num"}, {Text: percent(r.Cumulative), Class: "num"}}})
+			{Text: L.Money(int64(r.Revenue)), Class: "num"}, {Text: percent(r.Share.Rat()), Class: "num"}, {Text: percent(r.Cumulative.Rat()), Class: "num"}}})
 	}
 	t.Pager = pager(pageNo, (len(ranks)+classPer-1)/classPer, func(n int) string {
 		more := url.Values{"class": {class}}
@@ -461,13 +463,13 @@ func (u *ui) dashboardExport(rq *uiReq) {
 	var records [][]string
 	switch table {
 	case "abc":
-		abc := analytics.ClassifyABC(figures, u.s.abcRules(ctx))
+		abc := u.s.abcOf(ctx, from, to, figures)
 		records = append(records, []string{"rank", "customer_code", "class", "net_revenue", "share", "cumulative_share"})
 		for _, r := range abc.Ranks {
-			records = append(records, []string{strconv.Itoa(r.Rank), r.Code, r.Class, r.Revenue.String(), shareOf(r.Share).Text, shareOf(r.Cumulative).Text})
+			records = append(records, []string{strconv.Itoa(r.Rank), r.Code, r.Class, r.Revenue.String(), shareOf(r.Share.Rat()).Text, shareOf(r.Cumulative.Rat()).Text})
 		}
 	case "profit":
-		w := analytics.WhaleCurve(figures)
+		w := u.s.whaleOf(ctx, from, to, figures)
 		byID := map[int64]kam.CustomerPeriod{}
 		for _, f := range figures {
 			byID[f.CustomerID] = f
