@@ -246,6 +246,9 @@ type LedgerService interface {
 	SalesByMonth(ctx context.Context, customerID int64, from, to string) ([]SalesMonth, error)
 	// PeriodFigures returns every visible customer's figures over the months from–to.
 	PeriodFigures(ctx context.Context, from, to string) ([]CustomerPeriod, error)
+	// AnalyticsGeneration names the state of the figures, customer files and settings that
+	// portfolio-wide analytics are computed from: equal values, equal inputs.
+	AnalyticsGeneration(ctx context.Context) (string, error)
 	// SaveClassification stores a classification run; CustomerClasses is a customer's history.
 	SaveClassification(ctx context.Context, run *ClassificationRun) error
 	CustomerClasses(ctx context.Context, customerID int64) ([]CustomerClassAt, error)

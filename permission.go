@@ -176,6 +176,13 @@ func CanViewLedger(a *Actor) bool { return Can(a, ActView, ResLedger) }
 // false when they see none.
 func LedgerScope(a *Actor) (Scope, bool) { return Allowed(a, ActView, ResLedger) }
 
+// SeesWholeLedger says whether a's view of the money side reaches every customer (directors,
+// admins, finance): portfolio-wide results are the same for all of them.
+func SeesWholeLedger(a *Actor) bool {
+	s, ok := LedgerScope(a)
+	return ok && s == ScopeAll
+}
+
 // CanDeleteOrder: correcting booked documents is for finance and managers.
 func CanDeleteOrder(a *Actor) bool { return Can(a, ActDelete, ResLedger) }
 

@@ -35,6 +35,8 @@ type Server struct {
 	handler http.Handler
 	// router holds the routes and the permission each declares (routes.go).
 	router *router
+	// memo keeps portfolio-wide analytics results while their inputs stay the same.
+	memo analyticsMemo
 }
 
 // Handler builds the routes once and returns the root handler.

@@ -95,6 +95,7 @@ func rollupQueries() []rollupQuery {
 // rebuildRollups recomputes every rollup from the lines and cost entries, for bulk loads that
 // write lines without the delta path (demo data) and for repairs.
 func (tx *Tx) rebuildRollups() error {
+	tx.rollupsChanged = true
 	keyCols := map[string]string{"sales_monthly": "customer_id, month", "sales_category_monthly": "customer_id, category_id, month",
 		"cost_monthly": "customer_id, month, expense_code"}
 	for _, q := range rollupQueries() {

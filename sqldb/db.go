@@ -323,6 +323,9 @@ type Tx struct {
 	// sqlConn is the connection of a transaction begun with beginConn (PostgreSQL bulk writes
 	// reach the driver through it for COPY).
 	sqlConn *sql.Conn
+	// rollupsChanged marks a transaction that changed the rollups: its commit raises the
+	// ledger's generation (see AnalyticsGeneration).
+	rollupsChanged bool
 }
 
 // beginConn starts a write transaction on a connection of its own, for bulk writes.
@@ -400,6 +403,14 @@ func (db *DB) Begin(ctx context.Context) (*Tx, error) {
 
 // Commit commits the transaction.
 func (tx *Tx) Commit() error {
+	if tx.rollupsChanged {
+		// Raised last, so that on PostgreSQL concurrent writers hold the row's lock only for
+		// the moment of their commits.
+		if _, err := tx.Exec("UPDATE ledger_generation SET generation = generation + 1 WHERE id = 1"); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("raise the ledger generation: %w", err)
+		}
+	}
 	err := tx.tx.Commit()
 	if tx.sqlConn != nil {
 		tx.sqlConn.Close()

@@ -207,6 +207,9 @@ const flushRows = 200
 // flush adds the deltas to the stored rollups and empties them. Keys are written in a fixed order,
 // which keeps concurrent writers from deadlocking on PostgreSQL.
 func (tx *Tx) flushRollups(d *rollupDelta) error {
+	if d.size() > 0 {
+		tx.rollupsChanged = true
+	}
 	salesCols := []string{"net_revenue", "returns", "cost", "gross_profit", "orders", "lines", "quantity"}
 	addSales := func(args []any, a *salesAgg) []any {
 		return append(args, a.net, a.returns, a.cost, a.net-a.cost, a.orders, a.lines, a.quantity)

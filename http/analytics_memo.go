@@ -1,0 +1,143 @@
+package kamhttp
+
+import (
+	"context"
+	"sort"
+	"sync"
+
+	"kam"
+	"kam/analytics"
+)
+
+// Portfolio-wide analytics (every customer's figures over a period, as directors, admins and
+// finance see them) cost a pass over the whole portfolio; dashboards and the API ask for the same
+// few periods again and again while the figures stay the same. analyticsMemo keeps each result
+// computed at one generation of its inputs (kam.LedgerService.AnalyticsGeneration: the rollups,
+// the customer files, the settings) and answers it while that generation holds. Any write to
+// those inputs, by this process or another, changes the generation, so a stale result is never
+// answered. Results of narrower scopes (a rep's, a supervisor's team) depend on ownership and
+// grants that change without a write to these inputs: they are computed every time, over far
+// fewer customers.
+type analyticsMemo struct {
+	mu      sync.Mutex
+	entries map[string]*memoEntry
+	order   []string // keys, oldest first
+}
+
+type memoEntry struct {
+	done chan struct{}
+	val  any
+	err  error
+}
+
+// memoEntries bounds the memo: a result of 100,000 customers takes a few megabytes.
+const memoEntries = 48
+
+// memoized returns compute's result for name (which must name every input of compute but the
+// generation: the model, the period, the page does not belong in it) from the memo when the
+// caller sees the whole portfolio; concurrent callers of the same key wait for one computation.
+func memoized[T any](s *Server, ctx context.Context, name string, compute func() (T, error)) (T, error) {
+	if !kam.SeesWholeLedger(kam.ActorFrom(ctx)) {
+		return compute()
+	}
+	var zero T
+	gen, err := s.Ledger.AnalyticsGeneration(ctx)
+	if err != nil {
+		return zero, err
+	}
+	key := name + "\x00" + gen
+	m := &s.memo
+	m.mu.Lock()
+	if m.entries == nil {
+		m.entries = map[string]*memoEntry{}
+	}
+	e, ok := m.entries[key]
+	if !ok {
+		e = &memoEntry{done: make(chan struct{})}
+		m.entries[key] = e
+		m.order = append(m.order, key)
+		if len(m.order) > memoEntries {
+			delete(m.entries, m.order[0])
+			m.order = m.order[1:]
+		}
+	}
+	m.mu.Unlock()
+	if ok {
+		select {
+		case <-e.done:
+		case <-ctx.Done():
+			return zero, ctx.Err()
+		}
+		if e.err != nil {
+			// The first caller's computation failed, perhaps only because that request was
+			// cancelled: this caller computes for itself.
+			return compute()
+		}
+		return e.val.(T), nil
+	}
+	e.val, e.err = compute()
+	if e.err != nil {
+		m.mu.Lock()
+		if m.entries[key] == e {
+			delete(m.entries, key)
+		}
+		m.mu.Unlock()
+	}
+	close(e.done)
+	if e.err != nil {
+		return zero, e.err
+	}
+	return e.val.(T), nil
+}
+
+// The portfolio's figures and models over a period, through the memo. Their results are shared
+// by every caller: read them, never change them.
+
+// figuresOf reads every visible customer's figures over the months from–to.
+func (s *Server) figuresOf(ctx context.Context, from, to string) ([]kam.CustomerPeriod, error) {
+	return memoized(s, ctx, "figures "+from+" "+to, func() ([]kam.CustomerPeriod, error) {
+		return s.Ledger.PeriodFigures(ctx, from, to)
+	})
+}
+
+// abcOf is the ABC classification of figures, the figures of from–to.
+func (s *Server) abcOf(ctx context.Context, from, to string, figures []kam.CustomerPeriod) analytics.ABC {
+	abc, _ := memoized(s, ctx, "abc "+from+" "+to, func() (analytics.ABC, error) {
+		return analytics.ClassifyABC(figures, s.abcRules(ctx)), nil
+	})
+	return abc
+}
+
+// whaleOf is the whale curve of figures, the figures of from–to.
+func (s *Server) whaleOf(ctx context.Context, from, to string, figures []kam.CustomerPeriod) analytics.Whale {
+	w, _ := memoized(s, ctx, "whale "+from+" "+to, func() (analytics.Whale, error) {
+		return analytics.WhaleCurve(figures), nil
+	})
+	return w
+}
+
+// runOf is every model of a stored run over figures, the figures of from–to (not stored).
+func (s *Server) runOf(ctx context.Context, from, to string, figures []kam.CustomerPeriod) (*kam.ClassificationRun, error) {
+	return memoized(s, ctx, "run "+from+" "+to, func() (*kam.ClassificationRun, error) {
+		settings, err := s.Ledger.AnalyticsSettings(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return analytics.Classify(figures, from, to, "", settings), nil
+	})
+}
+
+// rfmOf is the RFM scores of figures, the figures of from–to, best score first, ties by code.
+func (s *Server) rfmOf(ctx context.Context, from, to string, figures []kam.CustomerPeriod) []analytics.RFM {
+	scores, _ := memoized(s, ctx, "rfm "+from+" "+to, func() ([]analytics.RFM, error) {
+		scores := analytics.ScoreRFM(figures, to)
+		sort.SliceStable(scores, func(i, j int) bool {
+			if scores[i].Score != scores[j].Score {
+				return scores[i].Score > scores[j].Score
+			}
+			return scores[i].Code < scores[j].Code
+		})
+		return scores, nil
+	})
+	return scores
+}

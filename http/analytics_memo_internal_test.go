@@ -1,0 +1,135 @@
+package kamhttp
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"kam"
+	"kam/importer"
+	"kam/sqldb"
+	"kam/sqldb/sqldbtest"
+)
+
+// The memo answers a result while its inputs stay the same, and computes again after any write to
+// the rollups, the customer files or the settings; narrower scopes are never memoized.
+func TestAnalyticsMemoFollowsTheInputs(t *testing.T) {
+	sqldbtest.ForEachDialect(t, func(t *testing.T, db *sqldb.DB) {
+		customers := sqldb.NewCustomerService(db)
+		ledger := sqldb.NewLedgerService(db, customers)
+		s := &Server{Ledger: ledger}
+		owner := &kam.User{Email: "director@kam.example", Name: "总监", Role: kam.RoleDirector, Active: true}
+		if err := sqldb.NewUserService(db).CreateUser(kam.WithActor(context.Background(), kam.System), owner, ""); err != nil {
+			t.Fatal(err)
+		}
+		ctx := kam.WithActor(context.Background(), kam.ActorOf(owner))
+		importOrders := func(content string) {
+			t.Helper()
+			path := filepath.Join(t.TempDir(), "orders.csv")
+			if err := os.WriteFile(path, []byte("order_no,order_date,customer_code,customer_name,product_code,product_name,category,quantity,unit_price,unit_cost\n"+content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			sum, err := importer.Run(ctx, ledger, path, importer.RunOptions{Kind: "orders"})
+			if err != nil || sum.Rejected > 0 || !sum.Written {
+				t.Fatalf("import: %v, %+v", err, sum)
+			}
+		}
+		revenue := func() kam.Money {
+			t.Helper()
+			figures, err := s.figuresOf(ctx, "2015-01", "2015-12")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var total kam.Money
+			for _, f := range figures {
+				total += f.NetRevenue
+			}
+			return total
+		}
+		var calls atomic.Int64
+		probe := func(c context.Context) int64 {
+			t.Helper()
+			v, err := memoized(s, c, "probe", func() (int64, error) { return calls.Add(1), nil })
+			if err != nil {
+				t.Fatal(err)
+			}
+			return v
+		}
+
+		importOrders("M-1,2015-03-01,M001,甲公司,MP-1,产品,类,2,100.00,60\nM-2,2015-04-01,M002,乙公司,MP-1,产品,类,1,50.00,30\n")
+		if got := revenue(); got != kam.Money(250_0000) {
+			t.Fatalf("revenue %s, want 250", got)
+		}
+		if a, b := probe(ctx), probe(ctx); a != 1 || b != 1 {
+			t.Fatalf("unchanged inputs computed again: %d then %d", a, b)
+		}
+
+		steps := []struct {
+			name  string
+			write func()
+		}{
+			{"an imported order", func() { importOrders("M-3,2015-05-01,M001,甲公司,MP-1,产品,类,1,1000.00,1\n") }},
+			{"saved settings", func() {
+				set := kam.DefaultAnalyticsSettings()
+				set.ABCA = "0.7000"
+				if err := ledger.SaveAnalyticsSettings(ctx, set); err != nil {
+					t.Fatal(err)
+				}
+			}},
+			{"a new customer file", func() {
+				if err := customers.CreateCustomer(ctx, &kam.Customer{Name: "丙公司", OwnerID: owner.ID}); err != nil {
+					t.Fatal(err)
+				}
+			}},
+		}
+		for i, st := range steps {
+			st.write()
+			if got := probe(ctx); got != int64(i+2) {
+				t.Fatalf("after %s: result of computation %d, want a new one (%d)", st.name, got, i+2)
+			}
+		}
+		if got := revenue(); got != kam.Money(1250_0000) {
+			t.Fatalf("revenue after the third order %s, want 1250", got)
+		}
+
+		// Concurrent callers of a new key share one computation.
+		var slow atomic.Int64
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				memoized(s, ctx, "slow", func() (int, error) {
+					slow.Add(1)
+					time.Sleep(50 * time.Millisecond)
+					return 1, nil
+				})
+			}()
+		}
+		wg.Wait()
+		if n := slow.Load(); n != 1 {
+			t.Errorf("8 concurrent callers computed %d times, want once", n)
+		}
+
+		// A rep's figures depend on ownership and grants: computed every time.
+		rep := kam.WithActor(context.Background(), &kam.Actor{UserID: 99, Role: kam.RoleRep})
+		before := calls.Load()
+		probe(rep)
+		probe(rep)
+		if n := calls.Load() - before; n != 2 {
+			t.Errorf("a rep's results computed %d times for 2 calls, want 2", n)
+		}
+
+		// The memo is bounded: the oldest results go first.
+		for i := range memoEntries + 1 {
+			memoized(s, ctx, "fill "+string(rune('a'+i)), func() (int, error) { return i, nil })
+		}
+		if len(s.memo.entries) > memoEntries || len(s.memo.order) > memoEntries {
+			t.Errorf("memo holds %d entries, bound %d", len(s.memo.entries), memoEntries)
+		}
+	})
+}
