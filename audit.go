@@ -37,6 +37,28 @@ const (
 	AuditSettings       AuditAction = "settings.update"
 )
 
+// auditActions lists every action, in the order the UI offers them.
+var auditActions = []AuditAction{AuditCustomerView, AuditCustomerCreate, AuditCustomerUpdate, AuditCustomerDelete,
+	AuditExport, AuditImport, AuditLoginSuccess, AuditLoginFailure, AuditLogout, AuditUserCreate, AuditUserUpdate,
+	AuditTokenCreate, AuditTokenRevoke, AuditBorrowRequest, AuditBorrowApprove, AuditBorrowRefuse, AuditBorrowReturn,
+	AuditHandover, AuditDenied, AuditSettings}
+
+// AuditActions returns every audited action.
+func AuditActions() []AuditAction { return append([]AuditAction(nil), auditActions...) }
+
+// Valid reports whether a is one of the audited actions.
+func (a AuditAction) Valid() bool {
+	for _, x := range auditActions {
+		if x == a {
+			return true
+		}
+	}
+	return false
+}
+
+// CanViewAudit reports whether a may read and export the audit log: admins and directors.
+func CanViewAudit(a *Actor) bool { return a != nil && (a.Role == RoleAdmin || a.Role == RoleDirector) }
+
 // AuditEntry is one entry of the audit log.
 type AuditEntry struct {
 	ID         int64       `json:"id"`
@@ -65,6 +87,7 @@ type AuditFilter struct {
 	// User matches the actor's id (digits) or e-mail.
 	User   string
 	Action AuditAction
+	// From and To bound the entry's time, both inclusive.
 	From   *time.Time
 	To     *time.Time
 	Limit  int

@@ -86,3 +86,38 @@ func Open(t testing.TB, d sqldb.Dialect) *sqldb.DB {
 	}
 	return db
 }
+
+// Raw opens dsn (from DSN) with database/sql alone, bypassing KAM: for tests that change stored
+// rows the way someone with access to the database could.
+func Raw(t testing.TB, dsn string) *sql.DB {
+	t.Helper()
+	d, driverDSN, err := sqldb.ParseDSN(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	driver := "pgx"
+	if d == sqldb.SQLite {
+		driver, driverDSN = "sqlite", "file:"+driverDSN+"?_pragma=busy_timeout(10000)"
+	}
+	raw, err := sql.Open(driver, driverDSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { raw.Close() })
+	return raw
+}
+
+// DropAuditGuards removes the triggers that keep the audit log append-only, as someone with
+// full access to the database could, so that a test can tamper with entries.
+func DropAuditGuards(t testing.TB, raw *sql.DB, d sqldb.Dialect) {
+	t.Helper()
+	stmts := []string{"DROP TRIGGER audit_log_no_update", "DROP TRIGGER audit_log_no_delete"}
+	if d == sqldb.Postgres {
+		stmts = []string{"DROP TRIGGER audit_log_append_only ON audit_log"}
+	}
+	for _, s := range stmts {
+		if _, err := raw.Exec(s); err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+	}
+}
