@@ -2,6 +2,7 @@ package kam
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -113,4 +114,24 @@ func WithRemoteAddr(ctx context.Context, addr string) context.Context {
 func RemoteAddrFrom(ctx context.Context) string {
 	s, _ := ctx.Value(remoteAddrKey{}).(string)
 	return s
+}
+
+// ParseAuditTime reads a bound of the audit filter: "" is none; a date alone is the start of
+// that day in loc (end false: from) or its end (end true: to), so that from=to=2026-03-01 is that
+// whole day; otherwise a moment as ParseMoment reads it.
+func ParseAuditTime(s string, end bool, loc *time.Location) (*time.Time, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil, nil
+	}
+	if !end {
+		if t, err := time.ParseInLocation("2006-01-02", s, loc); err == nil {
+			return &t, nil
+		}
+	}
+	t, err := ParseMoment(s, loc)
+	if err != nil {
+		return nil, err
+	}
+	return &t, nil
 }

@@ -101,6 +101,12 @@ func (s *Server) apiAuth(api huma.API) func(huma.Context, func(huma.Context)) {
 		if err != nil {
 			ctx.SetHeader("WWW-Authenticate", `Bearer realm="kam", error="invalid_token"`)
 			if kam.ErrorCodeOf(err) == kam.EUnauthorized {
+				// A forged, expired or revoked token: the attempt is recorded (never the token).
+				if aerr := s.auditDenied(ctx.Context(), "token", 0, nil, map[string]any{"reason": kam.ErrorMessage(err), "path": ctx.URL().Path}); aerr != nil {
+					s.Logger.Error("audit", "err", aerr)
+					huma.WriteErr(api, ctx, http.StatusInternalServerError, "internal error")
+					return
+				}
 				huma.WriteErr(api, ctx, http.StatusUnauthorized, kam.ErrorMessage(err))
 			} else {
 				s.Logger.Error("token lookup", "err", err)

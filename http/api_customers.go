@@ -92,6 +92,27 @@ func (s *Server) registerCustomerAPI(api huma.API) {
 			}
 			card, err := s.Customers.Card(ctx, in.ID, asOf)
 			if err != nil {
+				if kam.ErrorCodeOf(err) == kam.ENotFound {
+					if aerr := s.auditDenied(ctx, "customer", in.ID, &in.ID, map[string]any{"reason": "not found or outside scope"}); aerr != nil {
+						return nil, s.apiError(ctx, aerr)
+					}
+				}
+				return nil, s.apiError(ctx, err)
+			}
+			owner, detail := card.Customer.OwnerID, map[string]any(nil)
+			if asOf != nil {
+				// The card as of a moment names the owner of then; the view is the current owner's.
+				// (A file deleted since keeps the owner it had.)
+				now, err := s.Customers.FindCustomerByID(ctx, in.ID)
+				switch {
+				case err == nil:
+					owner = now.OwnerID
+				case kam.ErrorCodeOf(err) != kam.ENotFound:
+					return nil, s.apiError(ctx, err)
+				}
+				detail = map[string]any{"as_of": asOf.UTC().Format(time.RFC3339Nano)}
+			}
+			if err := s.auditView(ctx, in.ID, owner, detail); err != nil {
 				return nil, s.apiError(ctx, err)
 			}
 			out := &customerCardOutput{Body: CustomerCard{Customer: card.Customer, Units: card.Units, Contacts: card.Contacts,

@@ -191,14 +191,25 @@ func (s *Server) registerLedgerAPI(api huma.API) {
 		func(ctx context.Context, in *exportInput) (*huma.StreamResponse, error) {
 			f := in.filter()
 			f.Limit, f.Offset, f.Status = 0, 0, in.Status
+			if err := s.exportScope(ctx, in.Kind, f.CustomerID); err != nil {
+				return nil, s.apiError(ctx, err)
+			}
 			ext := in.Format
 			return &huma.StreamResponse{Body: func(hctx huma.Context) {
 				hctx.SetHeader("Content-Type", contentTypeOf(ext))
 				hctx.SetHeader("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%s.%s"`, in.Kind, time.Now().In(locale.Shanghai).Format("2006-01-02"), ext))
 				hctx.SetHeader("Cache-Control", "no-store")
-				if _, err := importer.Export(ctx, hctx.BodyWriter(), s.Exporter, in.Kind, f, importer.ExportOptions{Format: in.Format, Encoding: in.Encoding}); err != nil {
+				n, err := importer.Export(ctx, hctx.BodyWriter(), s.Exporter, in.Kind, f, importer.ExportOptions{Format: in.Format, Encoding: in.Encoding})
+				if err != nil {
 					// The status is sent; an error mid-stream can only cut the file short.
 					s.Logger.Error("export", "kind", in.Kind, "err", err)
+					panic(http.ErrAbortHandler)
+				}
+				if err := s.auditExport(ctx, in.Kind, in.Format, ledgerFilterDetail(f), n); err != nil {
+					// An export that cannot be recorded must not arrive complete: the connection
+					// is cut before the end of the file.
+					s.Logger.Error("export not recorded in the audit log", "kind", in.Kind, "err", err)
+					panic(http.ErrAbortHandler)
 				}
 			}}, nil
 		})
@@ -285,6 +296,12 @@ func (s *Server) importFile(ctx context.Context, path string, opt importer.RunOp
 	sum, err := importer.Run(ctx, s.Imports, path, opt)
 	if err != nil {
 		return nil, err
+	}
+	if !opt.DryRun {
+		// Also a file rejected for its bad rows: someone tried to change these records.
+		if err := s.audit(ctx, sum.AuditEntry()); err != nil {
+			return nil, err
+		}
 	}
 	if sum.Written && sum.Created+sum.Updated > 0 && (opt.Kind == "orders" || opt.Kind == "costs") {
 		if _, err := analytics.Reclassify(kam.WithActor(context.WithoutCancel(ctx), kam.System), s.Ledger, s.Now(), locale.Shanghai, "import"); err != nil {

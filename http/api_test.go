@@ -24,6 +24,7 @@ type apiFixture struct {
 	tokens map[string]string
 	ids    map[string]int64
 	clock  time.Time
+	audit  *sqldb.AuditLog
 }
 
 func newAPIFixture(t testing.TB, db *sqldb.DB) *apiFixture {
@@ -62,8 +63,10 @@ func newAPIFixture(t testing.TB, db *sqldb.DB) *apiFixture {
 		f.ids[c.key] = cu.ID
 	}
 	ledger := sqldb.NewLedgerService(db, customers)
+	f.audit = sqldb.NewAuditLog(db)
+	t.Cleanup(func() { f.audit.Close() })
 	s := &kamhttp.Server{Customers: customers, Ledger: ledger, Exporter: ledger, Imports: ledger, Users: users, Ping: db.Ping, Version: "test",
-		Now: func() time.Time { return f.clock }}
+		Audit: f.audit, Now: func() time.Time { return f.clock }}
 	f.srv = httptest.NewServer(s.Handler())
 	t.Cleanup(f.srv.Close)
 	return f
@@ -252,7 +255,9 @@ func TestAPIIfMatchAndAsOf(t *testing.T) {
 
 func TestHealthzWhenDatabaseIsDown(t *testing.T) {
 	db := sqldbtest.Open(t, sqldb.SQLite)
-	s := &kamhttp.Server{Customers: sqldb.NewCustomerService(db), Users: sqldb.NewUserService(db), Ping: db.Ping}
+	audit := sqldb.NewAuditLog(db)
+	defer audit.Close()
+	s := &kamhttp.Server{Customers: sqldb.NewCustomerService(db), Users: sqldb.NewUserService(db), Ping: db.Ping, Audit: audit}
 	srv := httptest.NewServer(s.Handler())
 	defer srv.Close()
 	db.Close()

@@ -21,7 +21,12 @@ type Server struct {
 	Exporter kam.Exporter
 	Imports  kam.ImportStore
 	// Audit is the append-only audit log of views, exports, changes, logins, grants and tokens.
+	// Required: Handler refuses to build without it.
 	Audit kam.AuditLog
+	// UnauditedViewsForBenchmark stops recording views of customer files (nothing else). It
+	// exists only for bench/audit.sh, which measures what recording views costs; never set it
+	// in production (kam serve sets it from KAM_BENCH_UNAUDITED_VIEWS=1 and says so loudly).
+	UnauditedViewsForBenchmark bool
 	// Ping checks the database for /healthz.
 	Ping func(ctx context.Context) error
 	// Version is the program's version, shown in the UI and the API document.
@@ -50,12 +55,17 @@ func (s *Server) Handler() http.Handler {
 	if s.Now == nil {
 		s.Now = time.Now
 	}
+	if s.Audit == nil {
+		// A server without its audit log would answer views and changes unrecorded.
+		panic("kamhttp: Server.Audit is required")
+	}
+	s.wrapAudited()
 	rt := newRouter()
 	s.router = rt
 	rt.handle("GET /healthz", public, http.HandlerFunc(s.handleHealth))
 	s.registerAPI(rt)
 	s.registerUI(rt)
-	s.handler = s.recoverPanics(securityHeaders(rt.mux))
+	s.handler = s.recoverPanics(securityHeaders(withRemoteAddr(rt.mux)))
 	return s.handler
 }
 
@@ -84,9 +94,6 @@ func (s *Server) ListenAndServe(ctx context.Context, ln net.Listener) error {
 // audit appends an entry to the audit log, filling the actor and the request's address from
 // ctx. An error means the entry is not stored: the caller must not answer as if it were.
 func (s *Server) audit(ctx context.Context, e *kam.AuditEntry) error {
-	if s.Audit == nil {
-		return nil
-	}
 	if a := kam.ActorFrom(ctx); a != nil && e.ActorID == 0 && e.ActorEmail == "" {
 		e.ActorID, e.ActorEmail = a.UserID, a.Email
 	}

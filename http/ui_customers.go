@@ -306,10 +306,16 @@ func (u *ui) customerCard(rq *uiReq) {
 	}
 	card, err := u.s.Customers.Card(ctx, id, nil)
 	if err != nil {
+		if isCode(err, kam.ENotFound) {
+			if aerr := u.s.auditDenied(ctx, "customer", id, &id, map[string]any{"reason": "not found or outside scope"}); aerr != nil {
+				err = aerr
+			}
+		}
 		rq.fail(err)
 		return
 	}
 	c := card.Customer
+	owner := c.OwnerID
 	p := &web.CardPage{Base: rq.base(c.Name, "customers"), Tab: tab, C: c,
 		CanEdit:    kam.CanEditCustomer(rq.actor),
 		EditURL:    "/customers/" + strconv.FormatInt(id, 10) + "/edit",
@@ -350,6 +356,15 @@ func (u *ui) customerCard(rq *uiReq) {
 		}
 	}
 	p.Card = card
+	// The view is recorded before anything of the file is sent.
+	view := map[string]any{"tab": tab}
+	if p.AsOf != nil {
+		view["as_of"] = p.AsOf.UTC().Format(time.RFC3339Nano)
+	}
+	if err := u.s.auditView(ctx, id, owner, view); err != nil {
+		rq.fail(err)
+		return
+	}
 	for _, t := range tabs {
 		link := customerURL(id, t)
 		if p.AsOf != nil && asOfTab(t) {

@@ -481,6 +481,10 @@ func (u *ui) dashboardExport(rq *uiReq) {
 				pt.Profit.String(), pt.Cumulative.String()})
 		}
 	}
+	if err := u.s.auditExport(ctx, "dashboard_"+table, "csv", map[string]any{"from": from, "to": to}, len(records)-1); err != nil {
+		rq.fail(err)
+		return
+	}
 	h := rq.w.Header()
 	h.Set("Content-Type", "text/csv; charset=utf-8")
 	h.Set("Cache-Control", "no-store")

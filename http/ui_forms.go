@@ -501,6 +501,11 @@ func (u *ui) customerEdit(rq *uiReq) {
 		rq.fail(err)
 		return
 	}
+	// The edit form shows the file as much as the card does.
+	if err := u.s.auditView(rq.r.Context(), id, c.OwnerID, map[string]any{"page": "edit"}); err != nil {
+		rq.fail(err)
+		return
+	}
 	u.showCustomerForm(rq, 200, c, u.customerValues(rq.r.Context(), c), nil, nil, nil)
 }
 

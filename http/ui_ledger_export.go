@@ -135,7 +135,16 @@ func (u *ui) export(rq *uiReq) {
 		h.Set("Content-Disposition", `attachment; filename="`+name+`"`)
 		h.Set("Cache-Control", "no-store")
 	}}
+	if err := u.s.exportScope(ctx, kind, f.CustomerID); err != nil {
+		rq.fail(err)
+		return
+	}
 	n, err := importer.Export(ctx, w, src, kind, f, opt)
+	if err == nil {
+		// Recorded before the file's last bytes leave; when it cannot be, the file is not sent
+		// (or, once begun, cut off).
+		err = u.s.auditExport(ctx, kind, opt.Format, queryDetail(v, "format", "encoding"), n)
+	}
 	if err != nil {
 		if !w.started {
 			rq.fail(err)

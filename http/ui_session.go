@@ -100,6 +100,10 @@ func (u *ui) authed(p Permission, h func(rq *uiReq), upload bool) http.Handler {
 		user, err := u.s.Users.SessionUser(r.Context(), c.Value)
 		if err != nil {
 			if code := kam.ErrorCodeOf(err); code == kam.EUnauthorized || code == kam.ENotFound {
+				if err := u.s.auditDenied(r.Context(), "session", 0, nil, map[string]any{"reason": "invalid or expired session", "path": r.URL.Path}); err != nil {
+					u.errorPage(w, r, L, nil, err)
+					return
+				}
 				u.clearCookie(w, sessionCookie)
 				u.toLogin(w, r)
 				return
@@ -142,6 +146,10 @@ func (u *ui) authed(p Permission, h func(rq *uiReq), upload bool) http.Handler {
 			}
 			if !sameOrigin(r) || !tokensEqual(sent, rq.csrf) {
 				u.s.Logger.Warn("ui: CSRF check failed", "path", r.URL.Path, "user", user.ID)
+				if err := u.s.auditDenied(rq.r.Context(), "session", 0, nil, map[string]any{"reason": "bad CSRF token", "path": r.URL.Path}); err != nil {
+					rq.fail(err)
+					return
+				}
 				rq.fail(kam.Errorf(kam.EUnauthorized, "bad CSRF token"))
 				return
 			}
@@ -245,6 +253,10 @@ func (u *ui) login(w http.ResponseWriter, r *http.Request) {
 	}
 	ip := clientIP(r)
 	if !u.throttle.allow(email, ip) {
+		if err := u.s.auditLoginFailure(r.Context(), email, "throttled"); err != nil {
+			u.errorPage(w, r, locale.New(langOf(r)), nil, err)
+			return
+		}
 		u.renderLogin(w, r, http.StatusTooManyRequests, email, "login.throttled", next)
 		return
 	}

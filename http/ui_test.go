@@ -31,6 +31,8 @@ type uiEnv struct {
 	db  *sqldb.DB
 	p   *demo.Portfolio
 	cs  kam.CustomerService
+	// audit is the server's audit log.
+	audit *sqldb.AuditLog
 }
 
 const uiDemoCustomers = 60
@@ -50,7 +52,10 @@ func newUIEnvLoaded(t *testing.T, db *sqldb.DB, p *demo.Portfolio) *uiEnv {
 	t.Helper()
 	customers := sqldb.NewCustomerService(db)
 	ledger := sqldb.NewLedgerService(db, customers)
+	audit := sqldb.NewAuditLog(db)
+	t.Cleanup(func() { audit.Close() })
 	s := &kamhttp.Server{
+		Audit:     audit,
 		Customers: customers,
 		Ledger:    ledger,
 		Exporter:  ledger,
@@ -62,7 +67,7 @@ func newUIEnvLoaded(t *testing.T, db *sqldb.DB, p *demo.Portfolio) *uiEnv {
 	}
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
-	return &uiEnv{t: t, srv: srv, db: db, p: p, cs: s.Customers}
+	return &uiEnv{t: t, srv: srv, db: db, p: p, cs: s.Customers, audit: audit}
 }
 
 // browser is an HTTP client with cookies that does not follow redirects, so tests see them.

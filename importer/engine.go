@@ -465,3 +465,11 @@ func (c *rowCtx) currency(cur *string, rate *kam.Rate) {
 	}
 	*rate = kam.OneRate
 }
+
+// AuditEntry is the audit log's entry of the import: kind, file and counts. The API, the UI and
+// kam import record the same.
+func (s *Summary) AuditEntry() *kam.AuditEntry {
+	return &kam.AuditEntry{Action: kam.AuditImport, ObjectType: "import", Detail: map[string]any{
+		"kind": s.Kind, "file": s.File, "rows_read": s.RowsRead, "created": s.Created, "updated": s.Updated,
+		"unchanged": s.Unchanged, "rejected": s.Rejected, "written": s.Written}}
+}

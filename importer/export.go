@@ -67,6 +67,22 @@ func contains(list []string, s string) bool {
 }
 
 func exportCSV(ctx context.Context, w io.Writer, src kam.Exporter, k *Kind, cols []string, f kam.LedgerFilter, encoding string) (int, error) {
+	rec := make([]string, len(cols))
+	return WriteCSV(w, cols, encoding, func(emit func([]string) error) error {
+		return src.Export(ctx, k.Name, f, func(m map[string]string) error {
+			for i, c := range cols {
+				rec[i] = m[c]
+			}
+			return emit(rec)
+		})
+	})
+}
+
+// WriteCSV writes a table as every export's CSV is written: a BOM for UTF-8 (Excel opens it as
+// such) or GB18030, CRLF line ends, and text cells guarded against formulas (numeric fields
+// aside). rows calls emit once per record; WriteCSV returns how many were written. The audit
+// log's export, which is no import kind, uses it too.
+func WriteCSV(w io.Writer, cols []string, encoding string, rows func(emit func([]string) error) error) (int, error) {
 	switch strings.ToLower(encoding) {
 	case "", "utf-8", "utf8":
 		if _, err := io.WriteString(w, "\ufeff"); err != nil {
@@ -83,16 +99,16 @@ func exportCSV(ctx context.Context, w io.Writer, src kam.Exporter, k *Kind, cols
 		return 0, err
 	}
 	n := 0
-	rec := make([]string, len(cols))
-	err := src.Export(ctx, k.Name, f, func(m map[string]string) error {
+	out := make([]string, len(cols))
+	err := rows(func(rec []string) error {
 		for i, c := range cols {
-			rec[i] = m[c]
+			out[i] = rec[i]
 			if !numericFields[c] {
-				rec[i] = guardFormula(rec[i])
+				out[i] = guardFormula(out[i])
 			}
 		}
 		n++
-		return cw.Write(rec)
+		return cw.Write(out)
 	})
 	if err != nil {
 		return n, err

@@ -63,6 +63,23 @@ Kinds: ` + strings.Join(importer.ExportKinds, ", "),
 				w = file
 			}
 			n, err := importer.Export(ctx, w, ledger, args[0], f, importer.ExportOptions{Format: format, Encoding: encoding})
+			if err == nil {
+				// A file whose export cannot be recorded is removed (standard output is gone).
+				filters := map[string]any{}
+				for k, v := range map[string]string{"customer": customer, "q": q, "from": from, "to": to, "status": status} {
+					if v != "" {
+						filters[k] = v
+					}
+				}
+				e := &kam.AuditEntry{Action: kam.AuditExport, ObjectType: "export", Detail: map[string]any{"kind": args[0], "format": format, "rows": n}}
+				if len(filters) > 0 {
+					e.Detail["filters"] = filters
+				}
+				if f.CustomerID != 0 {
+					e.CustomerID = &f.CustomerID
+				}
+				err = recordCLI(ctx, db, "export", e)
+			}
 			if file != nil {
 				if cerr := file.Close(); err == nil {
 					err = cerr

@@ -132,6 +132,11 @@ Kinds: ` + strings.Join(importer.KindNames(), ", ") + `. See the fields of a kin
 			if err != nil {
 				return err
 			}
+			if !dryRun {
+				if err := recordCLI(ctx, db, "import", s.AuditEntry()); err != nil {
+					return err
+				}
+			}
 			if s.Written && s.Created+s.Updated > 0 && (k.Name == "orders" || k.Name == "costs") {
 				// New sales or costs move customers between classes: classify again.
 				if _, err := analytics.Reclassify(system(ctx), ledger, time.Now(), locale.Shanghai, "import"); err != nil {

@@ -83,7 +83,7 @@ Configuration (flags override the environment):
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)
 	root.PersistentFlags().StringVar(&a.db, "db", envOr("KAM_DB", "sqlite:kam.db"), "database: sqlite:PATH or postgres://… (env KAM_DB)")
-	root.AddCommand(a.serveCmd(), a.migrateCmd(), a.demoCmd(), a.userCmd(), a.tokenCmd(), a.importCmd(), a.exportCmd(), a.checkCmd(), a.classifyCmd(), a.versionCmd())
+	root.AddCommand(a.serveCmd(), a.migrateCmd(), a.demoCmd(), a.userCmd(), a.tokenCmd(), a.importCmd(), a.exportCmd(), a.checkCmd(), a.auditCmd(), a.classifyCmd(), a.versionCmd())
 	return root
 }
 

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -89,7 +90,10 @@ or pass --migrate.`,
 					_, err := analytics.Reclassify(kam.WithActor(ctx, kam.System), ledger, now, locale.Shanghai, "nightly")
 					return err
 				}})
+			audit := sqldb.NewAuditLog(db)
+			defer audit.Close()
 			srv := &kamhttp.Server{
+				Audit:         audit,
 				Customers:     customers,
 				Ledger:        ledger,
 				Exporter:      ledger,
@@ -99,6 +103,11 @@ or pass --migrate.`,
 				Version:       programVersion(),
 				Logger:        a.logger,
 				SecureCookies: secure,
+			}
+			if os.Getenv("KAM_BENCH_UNAUDITED_VIEWS") == "1" {
+				// bench/audit.sh measures what recording views costs; nothing else may set this.
+				srv.UnauditedViewsForBenchmark = true
+				a.logger.Warn("KAM_BENCH_UNAUDITED_VIEWS=1: views of customer files are NOT recorded in the audit log (benchmark only)")
 			}
 			srv.Handler()
 			url := "http://" + ln.Addr().String()

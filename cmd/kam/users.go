@@ -55,6 +55,13 @@ usually has a supervisor.`,
 			if err := users.CreateUser(ctx, u, password); err != nil {
 				return err
 			}
+			d := map[string]any{"email": u.Email, "role": string(u.Role)}
+			if u.SupervisorID != nil {
+				d["supervisor_id"] = *u.SupervisorID
+			}
+			if err := recordCLI(ctx, db, "user add", &kam.AuditEntry{Action: kam.AuditUserCreate, ObjectType: "user", ObjectID: u.ID, Detail: d}); err != nil {
+				return err
+			}
 			fmt.Fprintf(a.stdout, "user %d %s (%s) added\n", u.ID, u.Email, u.Role)
 			return nil
 		},
@@ -115,6 +122,10 @@ Send it as "Authorization: Bearer <token>".`,
 			}
 			token, err := users.CreateToken(ctx, u.ID, name, expires)
 			if err != nil {
+				return err
+			}
+			if err := recordCLI(ctx, db, "token create", &kam.AuditEntry{Action: kam.AuditTokenCreate, ObjectType: "user", ObjectID: u.ID,
+				Detail: map[string]any{"name": name, "expires_in": expires.String()}}); err != nil {
 				return err
 			}
 			fmt.Fprintln(a.stdout, token)
