@@ -23,7 +23,10 @@ import (
 // exports and imports. The http package uses the importer (a pure package: files in, records
 // out, no storage) for the file formats of uploads and downloads.
 
-type ledgerListInput struct {
+// LedgerListInput is the filter of the ledger's lists and exports. Its type is exported because
+// huma reads the parameters of an embedded struct only then: embedded unexported, the invoice,
+// cost and export operations silently ignored q, customer_id, from, to, sort and paging.
+type LedgerListInput struct {
 	Q          string `query:"q" maxLength:"200" doc:"A prefix of the document number or the customer code, or part of the customer's name."`
 	CustomerID int64  `query:"customer_id" doc:"Only this customer's documents."`
 	From       string `query:"from" pattern:"^\\d{4}-\\d{2}-\\d{2}$" doc:"From this business date (YYYY-MM-DD)."`
@@ -33,7 +36,7 @@ type ledgerListInput struct {
 	Offset     int    `query:"offset" minimum:"0" default:"0"`
 }
 
-func (in *ledgerListInput) filter() kam.LedgerFilter {
+func (in *LedgerListInput) filter() kam.LedgerFilter {
 	f := kam.LedgerFilter{Q: in.Q, CustomerID: in.CustomerID, From: in.From, To: in.To, Limit: in.Limit, Offset: in.Offset,
 		Today: time.Now().In(locale.Shanghai).Format("2006-01-02")}
 	f.Sort, f.Desc = strings.TrimPrefix(in.Sort, "-"), strings.HasPrefix(in.Sort, "-")
@@ -41,12 +44,12 @@ func (in *ledgerListInput) filter() kam.LedgerFilter {
 }
 
 type invoiceListInput struct {
-	ledgerListInput
+	LedgerListInput
 	Status string `query:"status" enum:"open,overdue,paid" doc:"open: not fully paid; overdue: open after the due date; paid."`
 }
 
 type costListInput struct {
-	ledgerListInput
+	LedgerListInput
 	ExpenseCode string `query:"expense_code" maxLength:"40" doc:"Only entries of this expense code."`
 }
 
@@ -65,7 +68,7 @@ type exportInput struct {
 	Kind     string `path:"kind" enum:"customers,contacts,products,orders,invoices,payments,costs"`
 	Format   string `query:"format" enum:"csv,xlsx" default:"csv"`
 	Encoding string `query:"encoding" enum:"utf-8,gb18030" doc:"CSV only; default UTF-8 with a BOM."`
-	ledgerListInput
+	LedgerListInput
 	Status string `query:"status" enum:"open,overdue,paid" doc:"Invoices only."`
 }
 
@@ -96,7 +99,7 @@ func (s *Server) registerLedgerAPI(api huma.API) {
 	tags := []string{"ledger"}
 	register(api, need(kam.ActView, kam.ResLedger), huma.Operation{OperationID: "list-orders", Method: http.MethodGet, Path: apiPrefix + "/orders",
 		Summary: "List orders", Tags: tags, Description: "Orders and return documents of the customers the caller may see, with their amounts."},
-		func(ctx context.Context, in *ledgerListInput) (*listOutput[*kam.Order], error) {
+		func(ctx context.Context, in *LedgerListInput) (*listOutput[*kam.Order], error) {
 			items, total, err := s.Ledger.FindOrders(ctx, in.filter())
 			if err != nil {
 				return nil, s.apiError(ctx, err)
@@ -138,7 +141,7 @@ func (s *Server) registerLedgerAPI(api huma.API) {
 		})
 	register(api, need(kam.ActView, kam.ResLedger), huma.Operation{OperationID: "list-payments", Method: http.MethodGet, Path: apiPrefix + "/payments",
 		Summary: "List payments", Tags: tags, Description: "Payments with their allocation to invoices."},
-		func(ctx context.Context, in *ledgerListInput) (*listOutput[*kam.Payment], error) {
+		func(ctx context.Context, in *LedgerListInput) (*listOutput[*kam.Payment], error) {
 			items, total, err := s.Ledger.FindPayments(ctx, in.filter())
 			if err != nil {
 				return nil, s.apiError(ctx, err)
@@ -158,7 +161,7 @@ func (s *Server) registerLedgerAPI(api huma.API) {
 		})
 	register(api, need(kam.ActView, kam.ResLedger), huma.Operation{OperationID: "list-products", Method: http.MethodGet, Path: apiPrefix + "/products",
 		Summary: "List products", Tags: tags},
-		func(ctx context.Context, in *ledgerListInput) (*listOutput[*kam.Product], error) {
+		func(ctx context.Context, in *LedgerListInput) (*listOutput[*kam.Product], error) {
 			items, total, err := s.Ledger.FindProducts(ctx, in.filter())
 			if err != nil {
 				return nil, s.apiError(ctx, err)
