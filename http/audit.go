@@ -101,12 +101,17 @@ func changedFields(before []byte, after any) map[string]any {
 	if json.Unmarshal(before, &old) != nil || json.Unmarshal(b, &cur) != nil {
 		return nil
 	}
+	empty := func(v json.RawMessage) bool {
+		s := string(bytes.TrimSpace(v))
+		return s == "" || s == "null" || s == "[]" || s == "{}"
+	}
 	var fields []string
 	for k, v := range cur {
 		if k == "version" || k == "updated_at" {
 			continue
 		}
-		if !bytes.Equal(old[k], v) {
+		// An absent list and an empty one are the same to the user.
+		if !bytes.Equal(old[k], v) && !(empty(old[k]) && empty(v)) {
 			fields = append(fields, k)
 		}
 	}
