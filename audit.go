@@ -58,7 +58,7 @@ func (a AuditAction) Valid() bool {
 }
 
 // CanViewAudit reports whether a may read and export the audit log: admins and directors.
-func CanViewAudit(a *Actor) bool { return a != nil && (a.Role == RoleAdmin || a.Role == RoleDirector) }
+func CanViewAudit(a *Actor) bool { return Can(a, ActView, ResAudit) }
 
 // AuditEntry is one entry of the audit log.
 type AuditEntry struct {
@@ -89,10 +89,13 @@ type AuditFilter struct {
 	User   string
 	Action AuditAction
 	// From and To bound the entry's time, both inclusive.
-	From   *time.Time
-	To     *time.Time
-	Limit  int
-	Offset int
+	From *time.Time
+	To   *time.Time
+	// BeforeID keeps entries older than this id: an export pages with it, so entries appended
+	// meanwhile do not shift its pages.
+	BeforeID int64
+	Limit    int
+	Offset   int
 }
 
 // AuditLog stores the audit log.

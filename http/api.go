@@ -44,6 +44,7 @@ func (s *Server) registerAPI(rt *router) {
 	s.registerUserAPI(api)
 	s.registerLedgerAPI(api)
 	s.registerAnalyticsAPI(api)
+	s.registerAuditAPI(api)
 	documentBodies(api)
 	rt.describeAPI(api, cfg.OpenAPIPath)
 }

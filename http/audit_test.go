@@ -141,3 +141,87 @@ func TestAuditRecording(t *testing.T) {
 		}
 	})
 }
+
+func TestAuditAPI(t *testing.T) {
+	sqldbtest.ForEachDialect(t, func(t *testing.T, db *sqldb.DB) {
+		f := newAPIFixture(t, db)
+		// Some history: a director's view, a supervisor's view, an export.
+		for _, c := range []call{
+			{method: "GET", path: "/api/v1/customers/{c1}", user: "director"},
+			{method: "GET", path: "/api/v1/customers/{c2}", user: "sup"},
+			{method: "GET", path: "/api/v1/export/customers", user: "director"},
+		} {
+			if resp, body := f.do(t, c); resp.StatusCode != 200 {
+				t.Fatalf("%s %s: %d %s", c.method, c.path, resp.StatusCode, body)
+			}
+		}
+		cases := []struct {
+			name     string
+			call     call
+			status   int
+			contains []string
+			lacks    []string
+		}{
+			{"no token", call{method: "GET", path: "/api/v1/audit"}, 401, nil, nil},
+			{"rep", call{method: "GET", path: "/api/v1/audit", user: "rep1"}, 403, nil, []string{"customer.view"}},
+			{"supervisor", call{method: "GET", path: "/api/v1/audit", user: "sup"}, 403, nil, nil},
+			{"finance", call{method: "GET", path: "/api/v1/audit/export", user: "finance"}, 403, nil, nil},
+			{"admin", call{method: "GET", path: "/api/v1/audit", user: "admin"}, 200, []string{`"total":3`, `"actor_email":"director@example.com"`, `"action":"export"`, `"remote_addr":"127.0.0.1"`, `"hash":"`}, nil},
+			{"director, by customer", call{method: "GET", path: "/api/v1/audit?customer_id={c2}", user: "director"}, 200, []string{`"total":1`, `"actor_email":"sup@example.com"`}, []string{"director@example.com"}},
+			{"by user e-mail", call{method: "GET", path: "/api/v1/audit?user=sup@example.com", user: "director"}, 200, []string{`"total":1`}, nil},
+			{"by user id", call{method: "GET", path: "/api/v1/audit?user={director}", user: "director"}, 200, []string{`"total":2`}, nil},
+			{"by action", call{method: "GET", path: "/api/v1/audit?action=export", user: "director"}, 200, []string{`"total":1`, `"rows":2`}, nil},
+			{"by dates", call{method: "GET", path: "/api/v1/audit?from=2026-05-01&to=2026-05-01", user: "director"}, 200, []string{`"total":3`}, nil},
+			{"dates before", call{method: "GET", path: "/api/v1/audit?to=2026-04-30", user: "director"}, 200, []string{`"total":0`, `"items":[]`}, nil},
+			{"paging", call{method: "GET", path: "/api/v1/audit?limit=1&offset=1", user: "director"}, 200, []string{`"total":3`, `"limit":1`, `"offset":1`, `"action":"customer.view"`, `"actor_email":"sup@example.com"`}, nil},
+			// Hostile filters: 422 naming the parameter.
+			{"unknown action", call{method: "GET", path: "/api/v1/audit?action=customer.steal", user: "director"}, 422, []string{`"location":"query.action"`}, nil},
+			{"bad from", call{method: "GET", path: "/api/v1/audit?from=2026-13-45", user: "director"}, 422, []string{`"location":"query.from"`}, nil},
+			{"bad to", call{method: "GET", path: "/api/v1/audit?to=yesterday", user: "director"}, 422, []string{`"location":"query.to"`}, nil},
+			{"to before from", call{method: "GET", path: "/api/v1/audit?from=2026-05-02&to=2026-05-01", user: "director"}, 422, []string{`"location":"query.to"`, "before from"}, nil},
+			{"huge from", call{method: "GET", path: "/api/v1/audit?from=" + strings.Repeat("9", 500), user: "director"}, 422, []string{"query.from"}, nil},
+			{"customer not a number", call{method: "GET", path: "/api/v1/audit?customer_id=abc", user: "director"}, 422, []string{"query.customer_id"}, nil},
+			{"negative customer", call{method: "GET", path: "/api/v1/audit?customer_id=-3", user: "director"}, 422, []string{"query.customer_id"}, nil},
+			{"limit too big", call{method: "GET", path: "/api/v1/audit?limit=5000", user: "director"}, 422, []string{"query.limit"}, nil},
+			{"negative offset", call{method: "GET", path: "/api/v1/audit?offset=-1", user: "director"}, 422, []string{"query.offset"}, nil},
+			{"export, bad action", call{method: "GET", path: "/api/v1/audit/export?action=x", user: "director"}, 422, []string{"query.action"}, nil},
+			{"export, bad encoding", call{method: "GET", path: "/api/v1/audit/export?encoding=latin1", user: "director"}, 422, []string{"query.encoding"}, nil},
+			// No route edits or deletes an entry.
+			{"delete the log", call{method: "DELETE", path: "/api/v1/audit", user: "admin"}, 404, nil, nil},
+			{"post an entry", call{method: "POST", path: "/api/v1/audit", user: "admin", body: `{"action":"export"}`}, 404, nil, nil},
+			{"patch an entry", call{method: "PATCH", path: "/api/v1/audit/1", user: "admin", body: `{}`}, 404, nil, nil},
+			{"delete an entry", call{method: "DELETE", path: "/api/v1/audit/1", user: "admin"}, 404, nil, nil},
+		}
+		for _, c := range cases {
+			resp, body := f.do(t, c.call)
+			if resp.StatusCode != c.status {
+				t.Errorf("%s: status %d, want %d: %s", c.name, resp.StatusCode, c.status, body)
+				continue
+			}
+			for _, s := range c.contains {
+				if !strings.Contains(body, s) {
+					t.Errorf("%s: body lacks %s: %s", c.name, s, body)
+				}
+			}
+			for _, s := range c.lacks {
+				if strings.Contains(body, s) {
+					t.Errorf("%s: body holds %s: %s", c.name, s, body)
+				}
+			}
+		}
+		// Nothing above changed the log but the export below: 3 entries, then the export's own.
+		before := len(f.entries(t, kam.AuditFilter{}))
+		if before != 3 {
+			t.Fatalf("the reads changed the log: %d entries", before)
+		}
+		resp, body := f.do(t, call{method: "GET", path: "/api/v1/audit/export?action=customer.view", user: "admin"})
+		if resp.StatusCode != 200 || !strings.HasPrefix(body, "\ufeffid,at,actor_id,actor_email,action") || strings.Count(body, "\r\n") != 3 ||
+			!strings.Contains(body, "sup@example.com") || strings.Contains(body, ",export,") {
+			t.Fatalf("audit export: %d %q", resp.StatusCode, body)
+		}
+		if e := f.lastEntry(t); e.Action != kam.AuditExport || e.Detail["kind"] != "audit" || fmt.Sprint(e.Detail["rows"]) != "2" ||
+			fmt.Sprint(e.Detail["filters"]) != "map[action:customer.view]" || e.ActorEmail != "admin@example.com" {
+			t.Errorf("the audit export's entry: %+v", e)
+		}
+	})
+}

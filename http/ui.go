@@ -66,6 +66,8 @@ func (s *Server) registerUI(rt *router) {
 
 	u.registerLedger(rt)
 	u.registerDashboard(rt)
+	u.handle(rt, "GET /audit", need(kam.ActView, kam.ResAudit), u.auditPage)
+	u.handle(rt, "GET /audit/export", need(kam.ActExport, kam.ResAudit), u.auditExport)
 
 	// Anything else is a friendly 404 page, except under /api/, whose clients read JSON.
 	rt.handle("/", public, http.HandlerFunc(u.notFound))
@@ -92,6 +94,7 @@ func (rq *uiReq) base(title, nav string) web.Base {
 	b.CSRF = rq.csrf
 	b.NavLedger = kam.CanViewLedger(rq.actor)
 	b.NavImport = len(importKinds(rq.actor)) > 0
+	b.NavAudit = kam.CanViewAudit(rq.actor)
 	return b
 }
 

@@ -270,6 +270,9 @@ func (l *AuditLog) FindAudit(ctx context.Context, f kam.AuditFilter) ([]*kam.Aud
 	if f.To != nil {
 		where, args = append(where, "at <= ?"), append(args, l.db.timeArg(*f.To))
 	}
+	if f.BeforeID > 0 {
+		where, args = append(where, "id < ?"), append(args, f.BeforeID)
+	}
 	cond := ""
 	if len(where) > 0 {
 		cond = " WHERE " + strings.Join(where, " AND ")

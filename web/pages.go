@@ -28,6 +28,8 @@ type Base struct {
 	// users who may see and use them.
 	NavLedger bool
 	NavImport bool
+	// NavAudit shows the audit log (admins and directors).
+	NavAudit bool
 }
 
 // Option is one choice of a select.
@@ -589,4 +591,35 @@ type DashboardClassPage struct {
 	Total       int
 	First, Last int
 	Exports     []Link
+}
+
+// AuditPage is /audit: the audit log with its filters, paging and export (admins, directors).
+type AuditPage struct {
+	Base
+	CustomerID, User, Action, From, To string
+	Actions                            []Option
+	// Errors holds a message per bad filter (customer_id, user, action, from, to).
+	Errors    map[string]string
+	Rows      []AuditRow
+	Total     int
+	First     int
+	Last      int
+	Pager     Pager
+	Filtered  bool
+	ClearURL  string
+	ExportURL string
+}
+
+// AuditRow is one entry of the audit log as the page shows it.
+type AuditRow struct {
+	ID          int64
+	At          string
+	Actor       string
+	ActorURL    string
+	Action      string
+	Object      string
+	CustomerURL string
+	Customer    string
+	Address     string
+	Detail      string
 }
