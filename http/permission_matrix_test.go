@@ -163,6 +163,12 @@ var matrix = map[string]allow{
 	"GET /api/v1/analytics/migration":     {own: bookKeeper, query: "from_run={run1}&to_run={run2}", sees: allBooks},
 	"GET /api/v1/analytics/abc":           {own: bookKeeper, sees: allBooks},
 	"GET /api/v1/analytics/profitability": {own: bookKeeper, sees: allBooks},
+
+	// The audit log: admins and directors read and export it.
+	"GET /api/v1/audit":        {own: topRoles},
+	"GET /api/v1/audit/export": {own: topRoles},
+	"GET /audit":               {own: topRoles},
+	"GET /audit/export":        {own: topRoles},
 }
 
 // kindVariants are the kinds a route whose permission depends on the kind is tried with: one of
@@ -203,8 +209,10 @@ func newMatrixFixture(t *testing.T, db *sqldb.DB) *matrixFixture {
 	users := sqldb.NewUserService(db)
 	customers := sqldb.NewCustomerService(db)
 	ledger := sqldb.NewLedgerService(db, customers)
+	audit := sqldb.NewAuditLog(db)
+	t.Cleanup(func() { audit.Close() })
 	s := &kamhttp.Server{Customers: customers, Ledger: ledger, Exporter: ledger, Imports: ledger, Users: users, Ping: db.Ping,
-		Version: "test", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+		Audit: audit, Version: "test", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
 	f := &matrixFixture{env: &uiEnv{t: t, srv: srv, db: db, cs: customers}, server: s, users: map[string]*kam.User{}, tokens: map[string]string{},

@@ -17,8 +17,10 @@ func TestEveryRouteDeclaresItsPermission(t *testing.T) {
 	db := sqldbtest.Open(t, sqldb.SQLite)
 	customers := sqldb.NewCustomerService(db)
 	ledger := sqldb.NewLedgerService(db, customers)
+	audit := sqldb.NewAuditLog(db)
+	defer audit.Close()
 	s := &kamhttp.Server{Customers: customers, Ledger: ledger, Exporter: ledger, Imports: ledger, Users: sqldb.NewUserService(db),
-		Version: "test", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+		Audit: audit, Version: "test", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	routes := s.Routes()
 	if len(routes) < 50 {
 		t.Fatalf("only %d routes registered", len(routes))
