@@ -437,6 +437,8 @@ func hasPhone(cs []*Contact) bool {
 type CustomerService interface {
 	FindCustomerByID(ctx context.Context, id int64) (*Customer, error)
 	FindCustomers(ctx context.Context, f CustomerFilter) ([]*Customer, int, error)
+	// FindCustomersByID returns those of ids the actor may see (a page of a ranking), by id.
+	FindCustomersByID(ctx context.Context, ids []int64) (map[int64]*Customer, error)
 	// CreateCustomer stores c, generating its code when empty.
 	CreateCustomer(ctx context.Context, c *Customer) error
 	// UpdateCustomer loads the customer, checks its version (EPreconditionFailed when stale),

@@ -255,6 +255,8 @@ type LedgerService interface {
 	// RunResults returns a stored run (by id, or the newest of a period when id is 0) with the
 	// results of the customers the actor may see.
 	RunResults(ctx context.Context, id int64, from, to string) (*ClassificationRun, error)
+	// ClassificationRuns lists the stored runs, newest first, without their results.
+	ClassificationRuns(ctx context.Context, limit int) ([]*ClassificationRun, error)
 	// WalletShares is a customer's share of wallet per category in a year.
 	WalletShares(ctx context.Context, customerID int64, year int) ([]WalletShare, error)
 	// AnalyticsSettings are the models' thresholds; SaveAnalyticsSettings is for directors and admins.
@@ -302,6 +304,7 @@ type ClassificationRun struct {
 // CustomerClass is a customer's result in a run.
 type CustomerClass struct {
 	CustomerID int64  `json:"customer_id"`
+	Code       string `json:"code"`
 	ABC        string `json:"abc"`
 	ABCRank    int    `json:"abc_rank"`
 	Tier       string `json:"tier"` // platinum, gold, iron, lead
@@ -360,7 +363,7 @@ func (s AnalyticsSettings) Validate() error {
 	a := frac("abc_a", s.ABCA, 0, 10000, true, true)
 	b := frac("abc_b", s.ABCB, 0, 10000, true, false)
 	if a != 0 && b != 0 && a >= b {
-		v.Add("abc_b", "out_of_range", "must be above abc_a")
+		v.Add("abc_b", "not_above", "must be above abc_a")
 	}
 	frac("lead_margin", s.LeadMargin, 0, 10000, false, true)
 	frac("gold_loyalty", s.GoldLoyalty, 0, 10000, true, false)

@@ -66,7 +66,7 @@ func Classify(figures []CustomerFigures, from, to, source string, settings kam.A
 		Settings: map[string]string{"abc_a": t.A.FloatString(4), "abc_b": t.B.FloatString(4),
 			"lead_margin": tr.LeadMargin.FloatString(4), "gold_loyalty": tr.GoldLoyalty.FloatString(4)}}
 	for _, r := range abc.Ranks {
-		run.Results = append(run.Results, kam.CustomerClass{CustomerID: r.CustomerID, ABC: r.Class, Tier: tiers[r.CustomerID], ABCRank: r.Rank,
+		run.Results = append(run.Results, kam.CustomerClass{CustomerID: r.CustomerID, Code: r.Code, ABC: r.Class, Tier: tiers[r.CustomerID], ABCRank: r.Rank,
 			NetRevenue: r.Revenue, Profit: profit[r.CustomerID]})
 	}
 	s := Summary{Customers: len(figures), Revenue: abc.Total, Classes: map[string]ClassSummary{}, TotalProfit: whale.Total,

@@ -104,7 +104,7 @@ func WriteCSV(w io.Writer, cols []string, encoding string, rows func(emit func([
 		for i, c := range cols {
 			out[i] = rec[i]
 			if !numericFields[c] {
-				out[i] = guardFormula(out[i])
+				out[i] = GuardFormula(out[i])
 			}
 		}
 		n++
@@ -117,18 +117,18 @@ func WriteCSV(w io.Writer, cols []string, encoding string, rows func(emit func([
 	return n, cw.Error()
 }
 
-// guardFormula keeps a spreadsheet from running a text cell as a formula (a customer named
+// GuardFormula keeps a spreadsheet from running a text cell as a formula (a customer named
 // "=HYPERLINK(…)" would otherwise act when the export is opened): text that starts with = + - @
 // (or a tab or carriage return) gets a leading apostrophe, which Excel shows as text and the
 // importer removes again, so the file still imports back unchanged.
-func guardFormula(v string) string {
+func GuardFormula(v string) string {
 	if v != "" && strings.ContainsRune("=+-@\t\r'", rune(v[0])) {
 		return "'" + v
 	}
 	return v
 }
 
-// UnguardFormula undoes guardFormula on a text cell read from a file.
+// UnguardFormula undoes GuardFormula on a text cell read from a file.
 func UnguardFormula(v string) string {
 	if len(v) > 1 && v[0] == '\'' && strings.ContainsRune("=+-@\t\r'", rune(v[1])) {
 		return v[1:]
@@ -145,7 +145,7 @@ var numericFields = map[string]bool{"quantity": true, "unit_price": true, "disco
 // digits), else as text.
 func xlsxCell(field, v string) any {
 	if !numericFields[field] || v == "" {
-		return guardFormula(v)
+		return GuardFormula(v)
 	}
 	digits := 0
 	for _, r := range v {

@@ -55,7 +55,8 @@ func (s *LedgerService) CustomerClasses(ctx context.Context, customerID int64) (
 		return nil, err
 	}
 	c := s.db.reader()
-	if _, err := s.customers.findCustomer(ctx, c, a, customerID); err != nil {
+	cu, err := s.customers.findCustomer(ctx, c, a, customerID)
+	if err != nil {
 		return nil, err
 	}
 	if !kam.CanViewLedger(a) {
@@ -73,6 +74,7 @@ func (s *LedgerService) CustomerClasses(ctx context.Context, customerID int64) (
 		if err := rows.Scan(&h.RunID, &h.From, &h.To, timeScan{&h.At}, &h.CustomerID, &h.ABC, &h.Tier, &h.ABCRank, &h.NetRevenue, &h.Profit); err != nil {
 			return nil, err
 		}
+		h.Code = cu.Code
 		out = append(out, h)
 	}
 	return out, rows.Err()
@@ -102,7 +104,7 @@ func (s *LedgerService) RunResults(ctx context.Context, id int64, from, to strin
 	} else if err != nil {
 		return nil, err
 	}
-	rows, err := c.query(ctx, `SELECT k.customer_id, k.abc, k.tier, k.abc_rank, k.net_revenue, k.profit FROM customer_classes k
+	rows, err := c.query(ctx, `SELECT k.customer_id, c.code, k.abc, k.tier, k.abc_rank, k.net_revenue, k.profit FROM customer_classes k
 		JOIN customers c ON c.id = k.customer_id WHERE k.run_id = ? AND `+scope+` ORDER BY k.abc_rank`, append([]any{run.ID}, sargs...)...)
 	if err != nil {
 		return nil, err
@@ -110,12 +112,39 @@ func (s *LedgerService) RunResults(ctx context.Context, id int64, from, to strin
 	defer rows.Close()
 	for rows.Next() {
 		var r kam.CustomerClass
-		if err := rows.Scan(&r.CustomerID, &r.ABC, &r.Tier, &r.ABCRank, &r.NetRevenue, &r.Profit); err != nil {
+		if err := rows.Scan(&r.CustomerID, &r.Code, &r.ABC, &r.Tier, &r.ABCRank, &r.NetRevenue, &r.Profit); err != nil {
 			return nil, err
 		}
 		run.Results = append(run.Results, r)
 	}
 	return run, rows.Err()
+}
+
+// ClassificationRuns lists the stored runs, newest first, without their results: the runs are
+// the portfolio's (who may see the ledger may choose among them); their results are read through
+// RunResults, within the actor's scope.
+func (s *LedgerService) ClassificationRuns(ctx context.Context, limit int) ([]*kam.ClassificationRun, error) {
+	a, err := actorOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, _, err := ledgerScope(a, kam.ActView); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.reader().query(ctx, "SELECT id, period_from, period_to, source, at FROM classification_runs ORDER BY id DESC LIMIT ?", limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*kam.ClassificationRun{}
+	for rows.Next() {
+		r := &kam.ClassificationRun{}
+		if err := rows.Scan(&r.ID, &r.From, &r.To, &r.Source, timeScan{&r.At}); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }
 
 const analyticsSettingsKey = "analytics"

@@ -219,24 +219,8 @@ func (s *CustomerService) findCustomersDirectory(ctx context.Context, f kam.Cust
 	if len(ids) == 0 {
 		return out, total, nil
 	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	rows, err := c.query(ctx, "SELECT "+customerColumns+" FROM customers c WHERE c.id IN ("+strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")+")", args...)
+	byID, err := customersByID(ctx, c, ids, "1=1")
 	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	byID := make(map[int64]*kam.Customer, len(ids))
-	for rows.Next() {
-		cu, err := scanCustomer(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		byID[cu.ID] = cu
-	}
-	if err := rows.Err(); err != nil {
 		return nil, 0, err
 	}
 	for _, id := range ids {
@@ -245,6 +229,53 @@ func (s *CustomerService) findCustomersDirectory(ctx context.Context, f kam.Cust
 		}
 	}
 	return out, total, nil
+}
+
+// FindCustomersByID returns the customers of ids the actor may see, in one query per thousand
+// ids; the others (outside the scope, or deleted) are left out.
+func (s *CustomerService) FindCustomersByID(ctx context.Context, ids []int64) (map[int64]*kam.Customer, error) {
+	a, err := actorOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	scope, sargs := scopeSQL(a)
+	out := make(map[int64]*kam.Customer, len(ids))
+	c := s.db.reader()
+	for len(ids) > 0 {
+		n := min(len(ids), 1000)
+		part, err := customersByID(ctx, c, ids[:n], scope, sargs...)
+		if err != nil {
+			return nil, err
+		}
+		for id, cu := range part {
+			out[id] = cu
+		}
+		ids = ids[n:]
+	}
+	return out, nil
+}
+
+// customersByID reads the customers of ids that meet the condition cond (a scope) in one query.
+func customersByID(ctx context.Context, c conn, ids []int64, cond string, condArgs ...any) (map[int64]*kam.Customer, error) {
+	args := make([]any, 0, len(ids)+len(condArgs))
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	args = append(args, condArgs...)
+	rows, err := c.query(ctx, "SELECT "+customerColumns+" FROM customers c WHERE c.id IN ("+strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")+") AND "+cond, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	byID := make(map[int64]*kam.Customer, len(ids))
+	for rows.Next() {
+		cu, err := scanCustomer(rows)
+		if err != nil {
+			return nil, err
+		}
+		byID[cu.ID] = cu
+	}
+	return byID, rows.Err()
 }
 
 // findCustomersSQL answers a list in SQL alone, searching the FTS5 / tsvector index. The
