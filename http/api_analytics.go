@@ -323,12 +323,18 @@ func (s *Server) periodFigures(ctx context.Context, in *periodInput) (string, st
 
 // abcRules are the ABC thresholds in the settings (the defaults if they cannot be read).
 func (s *Server) abcRules(ctx context.Context) analytics.ABCThresholds {
+	t, _ := s.analyticsRules(ctx)
+	return t
+}
+
+// analyticsRules are the ABC thresholds and tier rules in the settings (the defaults if they
+// cannot be read).
+func (s *Server) analyticsRules(ctx context.Context) (analytics.ABCThresholds, analytics.TierRules) {
 	settings, err := s.Ledger.AnalyticsSettings(ctx)
 	if err != nil {
 		s.Logger.Error("reading the analytics settings", "err", err)
 	}
-	t, _ := analytics.Rules(settings)
-	return t
+	return analytics.Rules(settings)
 }
 
 // page returns the items of one page.

@@ -2,7 +2,6 @@ package kamhttp
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"math/big"
 	"net/http"
@@ -25,9 +24,16 @@ import (
 
 // registerDashboard declares the dashboard's routes.
 func (u *ui) registerDashboard(rt *router) {
-	u.handle(rt, "GET /dashboard", need(kam.ActView, kam.ResLedger), u.dashboard)
-	u.handle(rt, "GET /dashboard/abc", need(kam.ActView, kam.ResLedger), u.dashboardClass)
+	viewLedger := need(kam.ActView, kam.ResLedger)
+	u.handle(rt, "GET /dashboard", viewLedger, u.dashboard)
+	u.handle(rt, "GET /dashboard/abc", viewLedger, u.dashboardClass)
 	u.handle(rt, "GET /dashboard/export", need(kam.ActExport, kam.ResLedger), u.dashboardExport)
+	u.handle(rt, "GET /dashboard/customers", viewLedger, u.dashboardCustomers)
+	u.handle(rt, "GET /dashboard/migration", viewLedger, u.dashboardMigration)
+	u.handle(rt, "GET /dashboard/migration/customers", viewLedger, u.migrationCustomers)
+	u.handle(rt, "GET /settings/analytics", need(kam.ActView, kam.ResSettings), u.settingsPage)
+	u.handle(rt, "POST /settings/analytics", need(kam.ActEdit, kam.ResSettings), u.settingsSave)
+	u.handle(rt, "GET /customers/{id}/analysis/export", need(kam.ActExport, kam.ResLedger), u.cardAnalysisExport)
 }
 
 const (
@@ -142,21 +148,15 @@ func (u *ui) periodError(rq *uiReq, p dashPeriod) {
 func (u *ui) dashboard(rq *uiReq) {
 	ctx := rq.r.Context()
 	L := rq.L
-	p, err := parseDashPeriod(rq.r.URL.Query())
-	if err != nil {
-		u.periodError(rq, p)
+	p, pf, ok := u.periodPortfolio(rq, rq.r.URL.Query(), true)
+	if !ok {
 		return
 	}
-	figures, err := u.dashboardFigures(ctx, rq, p)
-	if err != nil {
-		rq.fail(err)
-		return
-	}
-	from, to := p.months(u.s.Now())
-	abc := u.s.abcOf(ctx, from, to, figures)
-	whale := u.s.whaleOf(ctx, from, to, figures)
+	figures, abc := pf.figures, pf.abc
+	whale := u.s.whaleOf(ctx, pf.from, pf.to, figures)
 
-	page := &web.DashboardPage{Base: rq.base(L.T("dashboard.title"), "dashboard"), Heading: L.T("dashboard.title"), HasData: true}
+	page := &web.DashboardPage{Base: rq.base(L.T("dashboard.title"), "dashboard"), Heading: L.T("dashboard.title"), HasData: true,
+		Sections: dashSections(L, "overview", p)}
 	page.Period = u.selector(L, p, "/dashboard")
 	page.Figures = []web.Figure{
 		{Label: L.T("dashboard.customers"), Value: L.Int(len(figures))},
@@ -191,8 +191,19 @@ func (u *ui) dashboard(rq *uiReq) {
 	t.Foot = []web.Cell{{Text: L.T("sales.total")}, {Text: L.Int(len(abc.Ranks)), Class: "num"},
 		{Text: L.Total(int64(abc.Total)), Class: "num"}, {Text: percent(big.NewRat(btoi(abc.Total != 0), 1)), Class: "num"}}
 	page.ABC = t
-	page.ABCExports = []web.Link{{Label: L.T("export.csv"), URL: p.url("/dashboard/export", url.Values{"table": {"abc"}})}}
-	page.ProfitExports = []web.Link{{Label: L.T("export.csv"), URL: p.url("/dashboard/export", url.Values{"table": {"profit"}})}}
+	page.ABCExports = dashExports(L, p, "abc", nil)
+	page.ProfitExports = dashExports(L, p, "profit", nil)
+
+	// The value tiers, and the scatter of profit over revenue.
+	page.Tiers = tiersTable(L, p, pf)
+	page.TierExports = dashExports(L, p, "customers", nil)
+	page.TiersJSON = pyramidData(L, p, pf)
+	var left int
+	page.ScatterJSON, left = scatterData(L, pf)
+	if left > 0 {
+		page.ScatterNote = L.T("dashboard.scatter_sampled", L.Int(left))
+	}
+	page.CostListURL = p.url("/dashboard/customers", url.Values{"loss": {"1"}})
 
 	// The charts.
 	pareto, whaleChart, step := chartData(L, abc, whale)
@@ -238,11 +249,10 @@ func percent(r *big.Rat) string {
 // customerNames names the customers the user may see; the others (finance keeps the books of
 // files it does not see) show by code only.
 func (u *ui) customerNames(ctx context.Context, ids []int64) map[int64]*kam.Customer {
-	out := map[int64]*kam.Customer{}
-	for _, id := range ids {
-		if c, err := u.s.Customers.FindCustomerByID(ctx, id); err == nil {
-			out[id] = c
-		}
+	out, err := u.s.Customers.FindCustomersByID(ctx, ids)
+	if err != nil {
+		u.s.Logger.Error("naming the customers of a ranking", "err", err)
+		return map[int64]*kam.Customer{}
 	}
 	return out
 }
@@ -373,20 +383,12 @@ func (u *ui) dashboardClass(rq *uiReq) {
 		rq.fail(kam.Errorf(kam.EInvalid, "unknown class %q", class))
 		return
 	}
-	p, err := parseDashPeriod(v)
-	if err != nil {
-		u.periodError(rq, p)
+	p, pf, ok := u.periodPortfolio(rq, v, true)
+	if !ok {
 		return
 	}
-	figures, err := u.dashboardFigures(ctx, rq, p)
-	if err != nil {
-		rq.fail(err)
-		return
-	}
-	from, to := p.months(u.s.Now())
-	abc := u.s.abcOf(ctx, from, to, figures)
 	var ranks []analytics.ABCRank
-	for _, r := range abc.Ranks {
+	for _, r := range pf.abc.Ranks {
 		if r.Class == class {
 			ranks = append(ranks, r)
 		}
@@ -399,14 +401,8 @@ func (u *ui) dashboardClass(rq *uiReq) {
 	page := &web.DashboardClassPage{Base: rq.base(heading, "dashboard"), Heading: heading, Total: len(ranks),
 		BackURL: p.url("/dashboard", nil)}
 	page.Period = u.selector(L, p, "/dashboard/abc")
-	for i := range page.Period.Links {
-		// The period links keep the class.
-		lp := dashPeriod{}
-		if i > 0 {
-			lp.Year = page.Period.Links[i].Label
-		}
-		page.Period.Links[i].URL = lp.url("/dashboard/abc", url.Values{"class": {class}})
-	}
+	keepInPeriodLinks(&page.Period, "/dashboard/abc", url.Values{"class": {class}})
+	page.Sections = dashSections(L, "", p)
 	rows := pageOf(ranks, (pageNo-1)*classPer, classPer)
 	ids := make([]int64, len(rows))
 	for i, r := range rows {
@@ -422,78 +418,35 @@ func (u *ui) dashboardClass(rq *uiReq) {
 		t.Rows = append(t.Rows, web.LedgerRow{Cells: []web.Cell{{Text: L.Int(r.Rank), Class: "num"}, customerCell(r.CustomerID, r.Code, names),
 			{Text: L.Money(int64(r.Revenue)), Class: "num"}, {Text: percent(r.Share.Rat()), Class: "num"}, {Text: percent(r.Cumulative.Rat()), Class: "num"}}})
 	}
-	t.Pager = pager(pageNo, (len(ranks)+classPer-1)/classPer, func(n int) string {
-		more := url.Values{"class": {class}}
-		if n > 1 {
-			more.Set("page", strconv.Itoa(n))
-		}
-		return p.url("/dashboard/abc", more)
-	})
+	t.Pager = drillPager(pageNo, len(ranks), url.Values{"class": {class}}, func(v url.Values) string { return p.url("/dashboard/abc", v) })
 	page.Table = t
-	if len(rows) > 0 {
-		page.First = (pageNo-1)*classPer + 1
-		page.Last = page.First + len(rows) - 1
-	}
-	page.Exports = []web.Link{{Label: L.T("export.csv"), URL: p.url("/dashboard/export", url.Values{"table": {"abc"}})}}
+	page.First, page.Last = drillBounds(pageNo, len(rows))
+	page.Exports = dashExports(L, p, "abc", nil)
 	rq.render(200, "dashboard_abc", page)
 }
 
-// dashboardExport is GET /dashboard/export?table=abc|profit&…period: every ranked customer as
-// CSV, UTF-8 with a BOM so that Excel reads the Chinese text. The header row holds field names,
-// amounts are plain decimals and shares fractions with six places, like the API.
-func (u *ui) dashboardExport(rq *uiReq) {
-	ctx := rq.r.Context()
-	v := rq.r.URL.Query()
-	table := v.Get("table")
-	if table != "abc" && table != "profit" {
-		rq.fail(kam.Errorf(kam.EInvalid, "unknown table %q", table))
-		return
-	}
-	p, err := parseDashPeriod(v)
-	if err != nil {
-		rq.fail(err)
-		return
-	}
-	figures, err := u.dashboardFigures(ctx, rq, p)
-	if err != nil {
-		rq.fail(err)
-		return
-	}
-	from, to := p.months(u.s.Now())
-	var records [][]string
-	switch table {
-	case "abc":
-		abc := u.s.abcOf(ctx, from, to, figures)
-		records = append(records, []string{"rank", "customer_code", "class", "net_revenue", "share", "cumulative_share"})
-		for _, r := range abc.Ranks {
-			records = append(records, []string{strconv.Itoa(r.Rank), r.Code, r.Class, r.Revenue.String(), shareOf(r.Share.Rat()).Text, shareOf(r.Cumulative.Rat()).Text})
+// drillPager pages a drill-down of total customers, classPer a page; link makes the URL of the
+// parameters more with the page's number.
+func drillPager(pageNo, total int, more url.Values, link func(url.Values) string) web.Pager {
+	return pager(pageNo, (total+classPer-1)/classPer, func(n int) string {
+		v := url.Values{}
+		for k, vals := range more {
+			v[k] = vals
 		}
-	case "profit":
-		w := u.s.whaleOf(ctx, from, to, figures)
-		byID := map[int64]kam.CustomerPeriod{}
-		for _, f := range figures {
-			byID[f.CustomerID] = f
+		if n > 1 {
+			v.Set("page", strconv.Itoa(n))
 		}
-		records = append(records, []string{"rank", "customer_code", "net_revenue", "gross_profit", "cost_to_serve", "profit", "cumulative_profit"})
-		for _, pt := range w.Points {
-			f := byID[pt.CustomerID]
-			records = append(records, []string{strconv.Itoa(pt.Rank), pt.Code, f.NetRevenue.String(), f.GrossProfit.String(), f.CostToServe.String(),
-				pt.Profit.String(), pt.Cumulative.String()})
-		}
+		return link(v)
+	})
+}
+
+// drillBounds are the positions of the first and last of shown rows on page pageNo (0, 0 for none).
+func drillBounds(pageNo, shown int) (int, int) {
+	if shown == 0 {
+		return 0, 0
 	}
-	if err := u.s.auditExport(ctx, "dashboard_"+table, "csv", map[string]any{"from": from, "to": to}, len(records)-1); err != nil {
-		rq.fail(err)
-		return
-	}
-	h := rq.w.Header()
-	h.Set("Content-Type", "text/csv; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Disposition", `attachment; filename="`+table+"-"+from+"-"+to+`.csv"`)
-	rq.w.WriteHeader(http.StatusOK)
-	rq.w.Write([]byte("\uFEFF"))
-	cw := csv.NewWriter(rq.w)
-	cw.UseCRLF = true
-	cw.WriteAll(records)
+	first := (pageNo-1)*classPer + 1
+	return first, first + shown - 1
 }
 
 // pageOf is page (api_analytics.go), callable where a variable is named page.

@@ -25,7 +25,7 @@ func cardTabsFor(a *kam.Actor) []string {
 	if !kam.CanViewLedger(a) {
 		return cardTabs
 	}
-	return []string{"profile", "org", "orders", "invoices", "costs", "sales", "history"}
+	return []string{"profile", "org", "orders", "invoices", "costs", "sales", "analysis", "history"}
 }
 
 // asOfTab reports whether a tab can show the file as it was at a past moment (the documents of
@@ -40,6 +40,9 @@ const (
 
 // fillLedgerTab fills one ledger tab of the card.
 func (u *ui) fillLedgerTab(rq *uiReq, p *web.CardPage, tab string) error {
+	if tab == "analysis" {
+		return u.fillAnalysis(rq, p)
+	}
 	ctx := rq.r.Context()
 	L := rq.L
 	id := p.C.ID

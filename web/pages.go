@@ -124,11 +124,13 @@ type PageLink struct {
 // CardPage is /customers/{id}: the customer file with its tabs.
 type CardPage struct {
 	Base
-	Card    *kam.Card
-	C       *kam.Customer
-	Tab     string
-	Tabs    []Link
-	EditURL string
+	// Analysis is the analysis tab: class history and share of wallet.
+	Analysis *CardAnalysis
+	Card     *kam.Card
+	C        *kam.Customer
+	Tab      string
+	Tabs     []Link
+	EditURL  string
 	// DeleteURL is set for users who may delete a file.
 	DeleteURL string
 	CanEdit   bool
@@ -579,6 +581,16 @@ type DashboardPage struct {
 	Top, Bottom   LedgerTable
 	ABCExports    []Link
 	ProfitExports []Link
+	// Sections link the dashboard's pages (overview, migration, settings).
+	Sections []Link
+	// Tiers sums the value tiers (the pyramid's table); TiersJSON and ScatterJSON are the
+	// pyramid's and the profit-vs-revenue scatter's data.
+	Tiers       LedgerTable
+	TierExports []Link
+	TiersJSON   string
+	ScatterJSON string
+	ScatterNote string
+	CostListURL string
 }
 
 // DashboardClassPage is /dashboard/abc: the ranked customers of one ABC class, paged.
@@ -591,6 +603,7 @@ type DashboardClassPage struct {
 	Total       int
 	First, Last int
 	Exports     []Link
+	Sections    []Link
 }
 
 // AuditPage is /audit: the audit log with its filters, paging and export (admins, directors).

@@ -50,6 +50,66 @@
     o.series = [s];
     return o;
   }
+  // The tier pyramid: the tiers from platinum at the top to lead at the bottom, widths fixed by
+  // their place (a pyramid, whatever the counts), each labelled with its customers and revenue.
+  function pyramid(d) {
+    return {
+      animation: false,
+      tooltip: { trigger: "item", renderMode: "richText", formatter: function (p) { return p.data.label; } },
+      series: [{
+        type: "funnel", sort: "ascending", left: "10%", width: "80%", top: 20, bottom: 20, gap: 2,
+        minSize: "25%", maxSize: "100%", label: { position: "inside", formatter: function (p) { return p.data.label; } },
+        data: d.tiers.map(function (t, i) {
+          return { name: t.name, value: i + 1, label: t.label, url: t.url, itemStyle: { color: ["#8e9aaf", "#d4a017", "#6b7b8c", "#a3a3a3"][i % 4] } };
+        })
+      }]
+    };
+  }
+  // The profit-vs-revenue scatter: profit customers and cost customers (a loss after
+  // cost-to-serve) as two series; each point is [revenue, profit, customer id, code].
+  function scatter(d) {
+    var tip = function (p) { return p.data[3] + "\n" + d.labels.X + ": " + yuan(p.data[0]) + "\n" + d.labels.Y + ": " + yuan(p.data[1]); };
+    return {
+      animation: false,
+      grid: { left: 80, right: 30, top: 40, bottom: 50 },
+      legend: { data: [d.labels.Series, d.labels.Series2], top: 6 },
+      tooltip: { trigger: "item", renderMode: "richText", formatter: tip },
+      xAxis: { type: "value", name: d.labels.X, nameLocation: "middle", nameGap: 30, axisLabel: { formatter: yuan } },
+      yAxis: { type: "value", name: d.labels.Y, axisLabel: { formatter: yuan } },
+      series: [
+        { name: d.labels.Series, type: "scatter", data: d.profit, symbolSize: 7, itemStyle: { color: "#2f6db5" }, large: d.profit.length > 2000 },
+        {
+          name: d.labels.Series2, type: "scatter", data: d.cost, symbolSize: 9, symbol: "diamond", itemStyle: { color: "#b42318" },
+          markLine: { symbol: "none", silent: true, lineStyle: { type: "dashed" }, data: [{ yAxis: 0 }] }
+        }
+      ]
+    };
+  }
+  // The migration heat map: rows the earlier run's classes, columns the later run's; each cell
+  // [x, y, customers, revenue, url].
+  function heatmap(d) {
+    return {
+      animation: false,
+      grid: { left: 90, right: 20, top: 20, bottom: 80 },
+      tooltip: { trigger: "item", renderMode: "richText", formatter: function (p) {
+        return d.y[p.data[1]] + " → " + d.x[p.data[0]] + "\n" + d.labels.Series + ": " + p.data[2] + "\n" + yuan(p.data[3]);
+      } },
+      xAxis: { type: "category", data: d.x, name: d.labels.X, nameLocation: "middle", nameGap: 28 },
+      yAxis: { type: "category", data: d.y, name: d.labels.Y, inverse: true },
+      visualMap: { min: 0, max: Math.max(d.max, 1), calculable: false, orient: "horizontal", left: "center", bottom: 4,
+        inRange: { color: ["#fdf0ee", "#d9604f"] } },
+      series: [{ type: "heatmap", data: d.cells, label: { show: true, formatter: function (p) { return p.data[2]; } } }]
+    };
+  }
+  // drill opens the customers behind a clicked point, bar or cell.
+  function drill(kind, p) {
+    var url = "";
+    if (kind === "pyramid" && p.data) { url = p.data.url; }
+    if (kind === "scatter" && p.data) { url = "/customers/" + p.data[2]; }
+    if (kind === "heatmap" && p.data) { url = p.data[4]; }
+    if (url) { window.location.href = url; }
+  }
+  var kinds = { pareto: pareto, whale: whale, pyramid: pyramid, scatter: scatter, heatmap: heatmap };
   function init() {
     if (!window.echarts) { return; }
     var charts = [];
@@ -57,7 +117,9 @@
       var d;
       try { d = JSON.parse(el.dataset.chart); } catch (e) { return; }
       var chart = window.echarts.init(el, null, { renderer: "canvas" });
-      chart.setOption(el.dataset.kind === "whale" ? whale(d) : pareto(d));
+      var kind = el.dataset.kind;
+      chart.setOption((kinds[kind] || pareto)(d));
+      chart.on("click", function (p) { drill(kind, p); });
       el.dataset.rendered = "true";
       charts.push(chart);
     });

@@ -1,0 +1,78 @@
+package kamhttp
+
+import (
+	"net/url"
+
+	"kam"
+	"kam/web"
+)
+
+// The settings page of the portfolio models (/settings/analytics): the thresholds of GET/PUT
+// /api/v1/analytics/settings. Directors and admins edit them; a bad value comes back on the form
+// with its field named and nothing stored; a save redirects (POST-redirect-GET). Everyone else
+// reads them (the rules hold no customer data), so that the dashboard's classes can be understood.
+
+// settingsFields are the settings on the form, in its order.
+var settingsFields = []string{"abc_a", "abc_b", "lead_margin", "gold_loyalty"}
+
+func settingsValues(s kam.AnalyticsSettings) map[string]string {
+	return map[string]string{"abc_a": s.ABCA, "abc_b": s.ABCB, "lead_margin": s.LeadMargin, "gold_loyalty": s.GoldLoyalty}
+}
+
+func settingsFromForm(form url.Values) kam.AnalyticsSettings {
+	return kam.AnalyticsSettings{ABCA: form.Get("abc_a"), ABCB: form.Get("abc_b"), LeadMargin: form.Get("lead_margin"), GoldLoyalty: form.Get("gold_loyalty")}
+}
+
+func settingsSpecs() []sectionSpec {
+	sec := sectionSpec{title: "settings.section"}
+	for _, f := range settingsFields {
+		sec.fields = append(sec.fields, fieldSpec{name: f, typ: "text", required: true, hint: "settings.hint." + f, max: 12})
+	}
+	return []sectionSpec{sec}
+}
+
+// settingsPage is GET /settings/analytics.
+func (u *ui) settingsPage(rq *uiReq) {
+	set, err := u.s.Ledger.AnalyticsSettings(rq.r.Context())
+	if err != nil {
+		rq.fail(err)
+		return
+	}
+	u.showSettings(rq, 200, settingsValues(set), nil)
+}
+
+// showSettings renders the form (directors, admins) or the read-only list (everyone else).
+func (u *ui) showSettings(rq *uiReq, status int, values map[string]string, errs []kam.FieldError) {
+	L := rq.L
+	heading := L.T("settings.title")
+	page := &web.SettingsPage{Base: rq.base(heading, "dashboard"), Heading: heading, Intro: L.T("settings.intro"),
+		Sections: dashSections(L, "settings", dashPeriod{})}
+	if !kam.CanEditSettings(rq.actor) {
+		page.Intro = L.T("settings.read_only")
+		for _, f := range settingsFields {
+			page.Rows = append(page.Rows, web.FieldRow{Label: L.Field("settings", f), Value: values[f], Mono: true})
+		}
+		rq.render(status, "settings", page)
+		return
+	}
+	form := &web.FormPage{Base: page.Base, Heading: heading, Action: "/settings/analytics", CancelURL: "/dashboard", Submit: L.T("form.save")}
+	var general []string
+	form.Sections, general = sections(L, settingsSpecs(), formState{entity: "settings", values: values, errs: errs})
+	form.Errors = general
+	page.Form = form
+	rq.render(status, "settings", page)
+}
+
+// settingsSave is POST /settings/analytics.
+func (u *ui) settingsSave(rq *uiReq) {
+	set := settingsFromForm(rq.r.PostForm)
+	if err := u.s.Ledger.SaveAnalyticsSettings(rq.r.Context(), set); err != nil {
+		if fe := formErrors(err); fe != nil {
+			u.showSettings(rq, 422, settingsValues(set), fe)
+			return
+		}
+		rq.fail(err)
+		return
+	}
+	rq.redirectFlash("/settings/analytics", "flash.settings_saved")
+}

@@ -1,0 +1,77 @@
+package web
+
+// --- Portfolio analytics pages beyond the overview: drill-downs, migration, settings ---
+
+// DashboardCustomersPage is /dashboard/customers: the customers behind a chart (a value tier,
+// the cost customers), ranked, paged, with their exports.
+type DashboardCustomersPage struct {
+	Base
+	Heading     string
+	Note        string
+	Sections    []Link
+	Period      DashboardPeriod
+	BackURL     string
+	Table       LedgerTable
+	Total       int
+	First, Last int
+	Exports     []Link
+}
+
+// MigrationPage is /dashboard/migration: the matrix of customers moving between the ABC classes
+// (or the value tiers) of two stored classification runs.
+type MigrationPage struct {
+	Base
+	Heading  string
+	Sections []Link
+	// Runs are the stored runs; FromRuns and ToRuns offer them with the chosen one selected.
+	Runs             []Option
+	FromRuns, ToRuns []Option
+	FromRun, ToRun   string
+	By               string
+	ByLinks          []Link
+	// Message explains why there is no matrix (fewer than two runs, an unknown run).
+	Message string
+	Error   string
+	// FromLabel and ToLabel name the two runs.
+	FromLabel, ToLabel string
+	Matrix             LedgerTable
+	// ChartJSON is the heat map's data, read by dashboard.js.
+	ChartJSON string
+	Exports   []Link
+}
+
+// MigrationCellPage is /dashboard/migration/customers: the customers of one cell of the matrix.
+type MigrationCellPage struct {
+	Base
+	Heading            string
+	FromLabel, ToLabel string
+	Sections           []Link
+	BackURL            string
+	Table              LedgerTable
+	Total              int
+	First, Last        int
+	Exports            []Link
+}
+
+// SettingsPage is /settings/analytics: the rules of the portfolio models. Directors and admins
+// edit them (Form); everyone else who may see the figures reads them (Rows).
+type SettingsPage struct {
+	Base
+	Heading  string
+	Sections []Link
+	Intro    string
+	Form     *FormPage
+	Rows     []FieldRow
+}
+
+// CardAnalysis is the card's analysis tab: the customer's class in every stored run and its
+// share of wallet in a year.
+type CardAnalysis struct {
+	Classes        LedgerTable
+	ClassesExports []Link
+	Wallet         LedgerTable
+	WalletExports  []Link
+	WalletYear     string
+	WalletYears    []Link
+	WalletNote     string
+}
