@@ -80,7 +80,7 @@ var Permissions = map[Role]grants{
 		ResSettings: {ActView: ScopeAll, ActEdit: ScopeAll},
 		ResUser:     {ActAdminister: ScopeAll},
 		ResAudit:    {ActView: ScopeAll, ActExport: ScopeAll},
-		ResBorrow:   {ActView: ScopeAll, ActCreate: ScopeOwn},
+		ResBorrow:   {ActView: ScopeAll, ActCreate: ScopeOwn, ActApprove: ScopeAll, ActAdminister: ScopeAll},
 	},
 	RoleDirector: {
 		ResCustomer: {ActView: ScopeAll, ActCreate: ScopeAll, ActEdit: ScopeAll, ActDelete: ScopeAll, ActExport: ScopeAll, ActImport: ScopeAll, ActAssign: ScopeAll},

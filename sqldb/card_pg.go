@@ -15,7 +15,7 @@ import (
 // one pipeline: one round trip instead of three. Under load the API process spends most of its
 // time in the system calls of round trips, so this is what makes a card read cheap there.
 func (s *CustomerService) readCardPipelined(ctx context.Context, a *kam.Actor, id int64) (*kam.Card, error) {
-	scope, args := scopeSQL(a)
+	scope, args := s.db.scopeSQL(a)
 	conn, err := s.db.read.Conn(ctx)
 	if err != nil {
 		return nil, err

@@ -87,7 +87,7 @@ func (s *LedgerService) RunResults(ctx context.Context, id int64, from, to strin
 	if err != nil {
 		return nil, err
 	}
-	scope, sargs, err := ledgerScope(a, kam.ActView)
+	scope, sargs, err := s.db.ledgerScope(a, kam.ActView, portfolio)
 	if err != nil {
 		return nil, err
 	}

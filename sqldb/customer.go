@@ -80,7 +80,7 @@ func fieldErr(code kam.ErrorCode, field, fcode, msg string) error {
 
 // findCustomer loads one customer inside the actor's scope.
 func (s *CustomerService) findCustomer(ctx context.Context, c conn, a *kam.Actor, id int64) (*kam.Customer, error) {
-	scope, args := scopeSQL(a)
+	scope, args := s.db.scopeSQL(a)
 	cu, err := scanCustomer(c.queryRow(ctx, "SELECT "+customerColumns+" FROM customers c WHERE c.id = ? AND "+scope,
 		append([]any{id}, args...)...))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -114,7 +114,7 @@ var sortColumns = map[string]string{
 
 // customerWhere builds the WHERE clause of a customer list: scope and filters.
 func (s *CustomerService) customerWhere(a *kam.Actor, f kam.CustomerFilter) (string, []any, bool) {
-	scope, args := scopeSQL(a)
+	scope, args := s.db.scopeSQL(a)
 	where := []string{scope}
 	add := func(cond string, v any) {
 		where = append(where, cond)
@@ -206,6 +206,28 @@ func (s *CustomerService) findCustomersDirectory(ctx context.Context, f kam.Cust
 				return nil, 0, err
 			}
 			q.users[id] = true
+		}
+		if err := rows.Close(); err != nil {
+			return nil, 0, err
+		}
+	}
+	if q.scope != kam.ScopeAll {
+		// Borrowed files are in the borrower's lists while the grant lasts.
+		rows, err := c.query(ctx, "SELECT customer_id FROM borrow_requests WHERE borrower_id = ? AND state = 'approved' AND expires_at > ?",
+			a.UserID, s.db.timeArg(s.db.Now()))
+		if err != nil {
+			return nil, 0, err
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, 0, err
+			}
+			if q.borrowed == nil {
+				q.borrowed = map[int64]bool{}
+			}
+			q.borrowed[id] = true
 		}
 		if err := rows.Close(); err != nil {
 			return nil, 0, err
@@ -554,6 +576,9 @@ func (s *CustomerService) UpdateCustomer(ctx context.Context, id, version int64,
 	if !kam.CanEditCustomer(a) {
 		return nil, kam.Errorf(kam.EForbidden, "your role may not change customer files")
 	}
+	if err := s.requireUse(ctx, tx.conn, a, id, kam.ActEdit, kam.RightEdit); err != nil {
+		return nil, err
+	}
 	if cur.Version != version {
 		return nil, staleError(tx, "customer", id, "customer", id, version, cur.Version)
 	}
@@ -653,6 +678,9 @@ func (s *CustomerService) DeleteCustomer(ctx context.Context, id, version int64)
 	}
 	if !kam.CanDeleteCustomer(a) {
 		return kam.Errorf(kam.EForbidden, "your role may not delete customer files; mark the customer lost instead")
+	}
+	if err := s.requireUse(ctx, tx.conn, a, id, kam.ActDelete, portfolio); err != nil {
+		return err
 	}
 	if cur.Version != version {
 		return staleError(tx, "customer", id, "customer", id, version, cur.Version)

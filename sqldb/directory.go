@@ -382,6 +382,8 @@ type dirQuery struct {
 	f     kam.CustomerFilter
 	scope kam.Scope
 	users map[int64]bool // the actor, or the supervisor and their team
+	// borrowed holds the customers the actor sees through a live borrowing grant.
+	borrowed map[int64]bool
 }
 
 // unfiltered reports whether every live entry is visible (all customers, no filter), so that
@@ -400,7 +402,7 @@ func (q *dirQuery) visible(e *dirEntry) bool {
 			return false
 		}
 	default:
-		ok := q.users[e.owner]
+		ok := q.users[e.owner] || q.borrowed[e.id]
 		for _, u := range e.team {
 			ok = ok || q.users[u]
 		}

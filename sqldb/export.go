@@ -21,6 +21,9 @@ func (s *LedgerService) Export(ctx context.Context, kind string, f kam.LedgerFil
 	if !kam.CanExport(a, kind) {
 		return kam.Errorf(kam.EForbidden, "your role may not export %s", kind)
 	}
+	if err := s.checkExportOf(ctx, a, kind, f.CustomerID); err != nil {
+		return err
+	}
 	switch kind {
 	case "customers":
 		return s.exportCustomers(ctx, a, f, fn)
@@ -33,7 +36,7 @@ func (s *LedgerService) Export(ctx context.Context, kind string, f kam.LedgerFil
 	if !ok {
 		return kam.Errorf(kam.EInvalid, "unknown export kind %q", kind)
 	}
-	q, err := docFilter(a, kam.ActExport, f, spec.number, spec.date)
+	q, err := s.db.docFilter(a, kam.ActExport, kam.RightExport, f, spec.number, spec.date)
 	if err != nil {
 		return err
 	}
@@ -83,6 +86,23 @@ func (s *LedgerService) Export(ctx context.Context, kind string, f kam.LedgerFil
 		}
 	}
 	return rows.Err()
+}
+
+// checkExportOf refuses an export of one customer's records that the actor may not export: 404
+// when the file is outside their scope, 403 when they see it through a borrowing grant that does
+// not allow exports. (Finance keeps every customer's books: its document exports reach all.)
+func (s *LedgerService) checkExportOf(ctx context.Context, a *kam.Actor, kind string, customerID int64) error {
+	if customerID == 0 || kind == "products" {
+		return nil
+	}
+	if _, doc := exportSpecs[kind]; doc && a.Role == kam.RoleFinance {
+		return nil
+	}
+	c := s.db.reader()
+	if _, err := s.customers.findCustomer(ctx, c, a, customerID); err != nil {
+		return err
+	}
+	return s.customers.requireUse(ctx, c, a, customerID, kam.ActExport, kam.RightExport)
 }
 
 // moneyText turns a stored fixed-point integer into its decimal text.
@@ -157,7 +177,7 @@ func (s *LedgerService) exportProducts(ctx context.Context, f kam.LedgerFilter, 
 }
 
 func (s *LedgerService) exportCustomers(ctx context.Context, a *kam.Actor, f kam.LedgerFilter, fn func(map[string]string) error) error {
-	where, args, err := exportScope(a)
+	where, args, err := s.db.exportScope(a)
 	if err != nil {
 		return err
 	}
@@ -199,7 +219,7 @@ func (s *LedgerService) exportCustomers(ctx context.Context, a *kam.Actor, f kam
 }
 
 func (s *LedgerService) exportContacts(ctx context.Context, a *kam.Actor, f kam.LedgerFilter, fn func(map[string]string) error) error {
-	where, args, err := exportScope(a)
+	where, args, err := s.db.exportScope(a)
 	if err != nil {
 		return err
 	}
@@ -232,13 +252,13 @@ func (s *LedgerService) exportContacts(ctx context.Context, a *kam.Actor, f kam.
 	return rows.Err()
 }
 
-// exportScope is which customer files a may export (kam.ActExport): a file seen through a
-// borrowing grant, for one, is not exported.
-func exportScope(a *kam.Actor) (string, []any, error) {
+// exportScope is which customer files a may export (kam.ActExport): those in the role's export
+// scope, and those borrowed with the right to export; a file borrowed to view only is not.
+func (db *DB) exportScope(a *kam.Actor) (string, []any, error) {
 	s, ok := kam.Allowed(a, kam.ActExport, kam.ResCustomer)
 	if !ok {
 		return "", nil, kam.Errorf(kam.EForbidden, "your role may not export customer files")
 	}
-	w, args := scopeWhere(a, s)
+	w, args := db.withGrants(a, s, kam.RightExport)
 	return w, args, nil
 }

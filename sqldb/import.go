@@ -246,7 +246,7 @@ func (is *importSession) resolveCustomers(codes []string) error {
 		}
 	}
 	// The same view as the actor's document lists: finance keeps every customer's books.
-	where, sargs, err := ledgerScope(is.a, kam.ActView)
+	where, sargs, err := is.tx.db.ledgerScope(is.a, kam.ActView, kam.RightEdit)
 	if err != nil {
 		return err
 	}

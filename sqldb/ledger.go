@@ -27,13 +27,14 @@ func NewLedgerService(db *DB, customers *CustomerService) *LedgerService {
 // ledgerScope is which customers' documents a may see (act kam.ActView) or export
 // (kam.ActExport), as kam.Permissions says: finance keeps the books of every customer
 // (receivables are company-wide); service staff see none; everyone else sees the documents of
-// the customer files in their scope.
-func ledgerScope(a *kam.Actor, act kam.Action) (string, []any, error) {
+// the customer files in their scope, and of those they hold a borrowing grant for whose scope
+// includes use (see withGrants; the portfolio counts none).
+func (db *DB) ledgerScope(a *kam.Actor, act kam.Action, use kam.BorrowRight) (string, []any, error) {
 	s, ok := kam.Allowed(a, act, kam.ResLedger)
 	if !ok {
 		return "", nil, kam.Errorf(kam.EForbidden, "your role may not see orders, invoices and payments")
 	}
-	w, args := scopeWhere(a, s)
+	w, args := db.withGrants(a, s, use)
 	return w, args, nil
 }
 
@@ -53,8 +54,8 @@ func (q *listQuery) sql() string { return strings.Join(q.where, " AND ") }
 
 // docFilter builds the common filters: scope, customer, date range, and q as a prefix of the
 // document number or the customer's code, or a part of the customer's name.
-func docFilter(a *kam.Actor, act kam.Action, f kam.LedgerFilter, numberCol, dateCol string) (*listQuery, error) {
-	scope, sargs, err := ledgerScope(a, act)
+func (db *DB) docFilter(a *kam.Actor, act kam.Action, use kam.BorrowRight, f kam.LedgerFilter, numberCol, dateCol string) (*listQuery, error) {
+	scope, sargs, err := db.ledgerScope(a, act, use)
 	if err != nil {
 		return nil, err
 	}
@@ -138,7 +139,7 @@ func (s *LedgerService) FindOrders(ctx context.Context, f kam.LedgerFilter) ([]*
 	if err != nil {
 		return nil, 0, err
 	}
-	q, err := docFilter(a, kam.ActView, f, "d.order_no", "d.order_date")
+	q, err := s.db.docFilter(a, kam.ActView, kam.RightView, f, "d.order_no", "d.order_date")
 	if err != nil {
 		return nil, 0, err
 	}
@@ -172,7 +173,7 @@ func (s *LedgerService) FindOrder(ctx context.Context, id int64) (*kam.Order, er
 	if err != nil {
 		return nil, err
 	}
-	scope, sargs, err := ledgerScope(a, kam.ActView)
+	scope, sargs, err := s.db.ledgerScope(a, kam.ActView, kam.RightView)
 	if err != nil {
 		return nil, err
 	}
@@ -303,7 +304,7 @@ func (s *LedgerService) FindInvoices(ctx context.Context, f kam.LedgerFilter) ([
 	if err != nil {
 		return nil, 0, err
 	}
-	q, err := docFilter(a, kam.ActView, f, "d.invoice_no", "d.invoice_date")
+	q, err := s.db.docFilter(a, kam.ActView, kam.RightView, f, "d.invoice_no", "d.invoice_date")
 	if err != nil {
 		return nil, 0, err
 	}
@@ -350,7 +351,7 @@ func (s *LedgerService) FindPayments(ctx context.Context, f kam.LedgerFilter) ([
 	if err != nil {
 		return nil, 0, err
 	}
-	q, err := docFilter(a, kam.ActView, f, "d.reference", "d.payment_date")
+	q, err := s.db.docFilter(a, kam.ActView, kam.RightView, f, "d.reference", "d.payment_date")
 	if err != nil {
 		return nil, 0, err
 	}
@@ -423,7 +424,7 @@ func (s *LedgerService) FindCosts(ctx context.Context, f kam.LedgerFilter) ([]*k
 	if err != nil {
 		return nil, 0, err
 	}
-	q, err := docFilter(a, kam.ActView, f, "d.reference", "d.entry_date")
+	q, err := s.db.docFilter(a, kam.ActView, kam.RightView, f, "d.reference", "d.entry_date")
 	if err != nil {
 		return nil, 0, err
 	}
@@ -602,7 +603,7 @@ func (s *LedgerService) PeriodFigures(ctx context.Context, from, to string) ([]k
 	if err != nil {
 		return nil, err
 	}
-	scope, sargs, err := ledgerScope(a, kam.ActView)
+	scope, sargs, err := s.db.ledgerScope(a, kam.ActView, portfolio)
 	if err != nil {
 		return nil, err
 	}

@@ -92,6 +92,10 @@ func (s *CustomerService) editable(ctx context.Context, customerID int64) (*Tx, 
 		tx.Rollback()
 		return nil, nil, kam.Errorf(kam.EForbidden, "your role may not change customer files")
 	}
+	if err := s.requireUse(ctx, tx.conn, a, customerID, kam.ActEdit, kam.RightEdit); err != nil {
+		tx.Rollback()
+		return nil, nil, err
+	}
 	return tx, a, nil
 }
 
