@@ -45,6 +45,9 @@ func (s *Server) registerAPI(rt *router) {
 	s.registerLedgerAPI(api)
 	s.registerAnalyticsAPI(api)
 	s.registerAuditAPI(api)
+	if s.Borrow != nil {
+		s.registerBorrowAPI(api)
+	}
 	documentBodies(api)
 	rt.describeAPI(api, cfg.OpenAPIPath)
 }

@@ -93,6 +93,9 @@ func (s *Server) registerCustomerAPI(api huma.API) {
 			card, err := s.Customers.Card(ctx, in.ID, asOf)
 			if err != nil {
 				if kam.ErrorCodeOf(err) == kam.ENotFound {
+					if aerr := s.auditLapsedGrant(ctx, in.ID); aerr != nil {
+						return nil, s.apiError(ctx, aerr)
+					}
 					if aerr := s.auditDenied(ctx, "customer", in.ID, &in.ID, map[string]any{"reason": "not found or outside scope"}); aerr != nil {
 						return nil, s.apiError(ctx, aerr)
 					}

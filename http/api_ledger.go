@@ -197,6 +197,9 @@ func (s *Server) registerLedgerAPI(api huma.API) {
 			if err := s.exportScope(ctx, in.Kind, f.CustomerID); err != nil {
 				return nil, s.apiError(ctx, err)
 			}
+			if err := s.checkBorrowedExport(ctx, in.Kind, f.CustomerID); err != nil {
+				return nil, s.apiError(ctx, err)
+			}
 			ext := in.Format
 			return &huma.StreamResponse{Body: func(hctx huma.Context) {
 				hctx.SetHeader("Content-Type", contentTypeOf(ext))

@@ -55,6 +55,7 @@ func TestLedgerAPI(t *testing.T) {
 			{"monthly sales", call{method: "GET", path: "/api/v1/customers/{c1}/sales?from=2026-01&to=2026-12", user: "rep1"}, 200, []string{`"month":"2026-03"`, `"net_revenue":"3124.40"`, `"gross_profit":"1044.40"`}},
 			{"sales of another rep's customer", call{method: "GET", path: "/api/v1/customers/{c2}/sales", user: "rep1"}, 404, nil},
 			{"export as rep1", call{method: "GET", path: "/api/v1/export/orders", user: "rep1"}, 200, []string{"\ufefforder_no,line_no,order_date", "SO-1,1,2026-03-02", "3001.00"}},
+			{"director's orders of one customer", call{method: "GET", path: "/api/v1/orders?customer_id={c1}", user: "director"}, 200, []string{`"total":1`, `"order_no":"SO-1"`}},
 			{"export bad kind", call{method: "GET", path: "/api/v1/export/secrets", user: "rep1"}, 422, nil},
 			{"products", call{method: "GET", path: "/api/v1/products?q=P", user: "rep1"}, 200, []string{`"total":2`}},
 			{"abc as director", call{method: "GET", path: "/api/v1/analytics/abc?period=2026", user: "director"}, 200,
@@ -109,6 +110,10 @@ func TestLedgerAPI(t *testing.T) {
 		// rep1's export never holds rep2's customer.
 		if _, body := f.do(t, call{method: "GET", path: "/api/v1/export/orders", user: "rep1"}); strings.Contains(body, c2) || strings.Contains(body, "SO-2") {
 			t.Errorf("rep1's export leaks: %s", body)
+		}
+		// The export's filters apply: one customer's orders are only that customer's.
+		if _, body := f.do(t, call{method: "GET", path: "/api/v1/export/orders?customer_id={c2}", user: "director"}); strings.Contains(body, "SO-1") || !strings.Contains(body, "SO-2") {
+			t.Errorf("export of one customer: %s", body)
 		}
 		id := orderID()
 		f.ids["o2"] = mustParse(id)

@@ -66,7 +66,8 @@ func newAPIFixture(t testing.TB, db *sqldb.DB) *apiFixture {
 	f.audit = sqldb.NewAuditLog(db)
 	t.Cleanup(func() { f.audit.Close() })
 	s := &kamhttp.Server{Customers: customers, Ledger: ledger, Exporter: ledger, Imports: ledger, Users: users, Ping: db.Ping, Version: "test",
-		Audit: f.audit, Now: func() time.Time { return f.clock }}
+		Audit: f.audit, Borrow: sqldb.NewBorrowService(db, customers),
+		Now: func() time.Time { return f.clock }}
 	f.srv = httptest.NewServer(s.Handler())
 	t.Cleanup(f.srv.Close)
 	return f

@@ -20,6 +20,8 @@ type Server struct {
 	Ledger   kam.LedgerService
 	Exporter kam.Exporter
 	Imports  kam.ImportStore
+	// Borrow keeps borrowing (借阅) requests and grants.
+	Borrow kam.BorrowService
 	// Audit is the append-only audit log of views, exports, changes, logins, grants and tokens.
 	// Required: Handler refuses to build without it.
 	Audit kam.AuditLog
