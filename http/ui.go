@@ -68,6 +68,9 @@ func (s *Server) registerUI(rt *router) {
 	u.registerDashboard(rt)
 	u.handle(rt, "GET /audit", need(kam.ActView, kam.ResAudit), u.auditPage)
 	u.handle(rt, "GET /audit/export", need(kam.ActExport, kam.ResAudit), u.auditExport)
+	if s.Borrow != nil {
+		u.registerBorrow(rt)
+	}
 
 	// Anything else is a friendly 404 page, except under /api/, whose clients read JSON.
 	rt.handle("/", public, http.HandlerFunc(u.notFound))
@@ -95,6 +98,7 @@ func (rq *uiReq) base(title, nav string) web.Base {
 	b.NavLedger = kam.CanViewLedger(rq.actor)
 	b.NavImport = len(importKinds(rq.actor)) > 0
 	b.NavAudit = kam.CanViewAudit(rq.actor)
+	b.NavBorrow = rq.u.s.Borrow != nil
 	return b
 }
 

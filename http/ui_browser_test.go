@@ -147,6 +147,20 @@ func waitFor(t *testing.T, ctx context.Context, name, expr string) {
 
 func jsString(s string) string { return strconv.Quote(s) }
 
+// browserLogin logs the browser tab in as the demo user with this e-mail and waits for the
+// customer list.
+func browserLogin(t *testing.T, ctx context.Context, base, email string) {
+	t.Helper()
+	step(t, ctx, "log in as "+email,
+		chromedp.Navigate(base+"/login"),
+		chromedp.WaitVisible(chromedp.ID("email")),
+		chromedp.SendKeys(chromedp.ID("email"), email),
+		chromedp.SendKeys(chromedp.ID("password"), demo.Password),
+		chromedp.Click(chromedp.ID("login-submit")),
+		chromedp.WaitVisible(chromedp.ID("q")),
+	)
+}
+
 // TestUIBrowser is the browser test: log in, search a customer by a Chinese substring,
 // open it, edit a field, save, and find the change (old and new value) in the history tab.
 func TestUIBrowser(t *testing.T) {
@@ -343,15 +357,7 @@ func TestUIScreenshot(t *testing.T) {
 	}
 	e := newUIEnvLoaded(t, db, p)
 	ctx, problems := newBrowser(t, 60*time.Second)
-	admin := p.Users[0].User
-	step(t, ctx, "log in",
-		chromedp.Navigate(e.srv.URL+"/login"),
-		chromedp.WaitVisible(chromedp.ID("email")),
-		chromedp.SendKeys(chromedp.ID("email"), admin.Email),
-		chromedp.SendKeys(chromedp.ID("password"), demo.Password),
-		chromedp.Click(chromedp.ID("login-submit")),
-		chromedp.WaitVisible(chromedp.ID("q")),
-	)
+	browserLogin(t, ctx, e.srv.URL, p.Users[0].User.Email)
 	step(t, ctx, "open "+page, chromedp.Navigate(e.srv.URL+page), chromedp.WaitVisible(chromedp.CSS("main")))
 	if strings.HasPrefix(page, "/dashboard") {
 		step(t, ctx, "charts drawn", chromedp.WaitVisible(chromedp.CSS("canvas")), chromedp.Sleep(1500*time.Millisecond))

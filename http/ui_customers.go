@@ -307,7 +307,9 @@ func (u *ui) customerCard(rq *uiReq) {
 	card, err := u.s.Customers.Card(ctx, id, nil)
 	if err != nil {
 		if isCode(err, kam.ENotFound) {
-			if aerr := u.s.auditDenied(ctx, "customer", id, &id, map[string]any{"reason": "not found or outside scope"}); aerr != nil {
+			if aerr := u.s.auditLapsedGrant(ctx, id); aerr != nil {
+				err = aerr
+			} else if aerr := u.s.auditDenied(ctx, "customer", id, &id, map[string]any{"reason": "not found or outside scope"}); aerr != nil {
 				err = aerr
 			}
 		}
@@ -326,6 +328,10 @@ func (u *ui) customerCard(rq *uiReq) {
 	}
 	if kam.CanDeleteCustomer(rq.actor) {
 		p.DeleteURL = "/customers/" + strconv.FormatInt(id, 10) + "/delete"
+	}
+	if err := u.borrowedCard(rq, p, id); err != nil {
+		rq.fail(err)
+		return
 	}
 	if in := strings.TrimSpace(q.Get("as_of")); in != "" && asOfTab(tab) {
 		p.AsOfInput = in

@@ -33,6 +33,8 @@ type uiEnv struct {
 	cs  kam.CustomerService
 	// audit is the server's audit log.
 	audit *sqldb.AuditLog
+	// s is the server, whose clock (Now) tests may set with the store's (db.Now).
+	s *kamhttp.Server
 }
 
 const uiDemoCustomers = 60
@@ -61,13 +63,14 @@ func newUIEnvLoaded(t *testing.T, db *sqldb.DB, p *demo.Portfolio) *uiEnv {
 		Exporter:  ledger,
 		Imports:   ledger,
 		Users:     sqldb.NewUserService(db),
+		Borrow:    sqldb.NewBorrowService(db, customers),
 		Ping:      db.Ping,
 		Version:   "test",
 		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
-	return &uiEnv{t: t, srv: srv, db: db, p: p, cs: s.Customers, audit: audit}
+	return &uiEnv{t: t, srv: srv, db: db, p: p, cs: s.Customers, audit: audit, s: s}
 }
 
 // browser is an HTTP client with cookies that does not follow redirects, so tests see them.

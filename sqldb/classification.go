@@ -128,7 +128,7 @@ func (s *LedgerService) ClassificationRuns(ctx context.Context, limit int) ([]*k
 	if err != nil {
 		return nil, err
 	}
-	if _, _, err := ledgerScope(a, kam.ActView); err != nil {
+	if _, _, err := s.db.ledgerScope(a, kam.ActView, portfolio); err != nil {
 		return nil, err
 	}
 	rows, err := s.db.reader().query(ctx, "SELECT id, period_from, period_to, source, at FROM classification_runs ORDER BY id DESC LIMIT ?", limit)

@@ -260,7 +260,7 @@ func (s *CustomerService) FindCustomersByID(ctx context.Context, ids []int64) (m
 	if err != nil {
 		return nil, err
 	}
-	scope, sargs := scopeSQL(a)
+	scope, sargs := s.db.scopeSQL(a)
 	out := make(map[int64]*kam.Customer, len(ids))
 	c := s.db.reader()
 	for len(ids) > 0 {

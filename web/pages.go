@@ -30,6 +30,8 @@ type Base struct {
 	NavImport bool
 	// NavAudit shows the audit log (admins and directors).
 	NavAudit bool
+	// NavBorrow shows the borrowing page (借阅), which every user may use.
+	NavBorrow bool
 }
 
 // Option is one choice of a select.
@@ -134,6 +136,9 @@ type CardPage struct {
 	// DeleteURL is set for users who may delete a file.
 	DeleteURL string
 	CanEdit   bool
+	// Borrowed is set when the file is seen through a borrowing grant: it says until when and
+	// with which rights.
+	Borrowed  string
 	Profile   []FieldRow
 	Owner     string
 	Parent    *Link

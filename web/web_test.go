@@ -16,7 +16,7 @@ func TestNewParsesEveryPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"audit", "customer", "customers", "dashboard", "dashboard_abc", "dashboard_customers", "dashboard_migration",
+	want := []string{"audit", "borrow", "customer", "customers", "dashboard", "dashboard_abc", "dashboard_customers", "dashboard_migration",
 		"dashboard_migration_customers", "error", "form", "import", "import_map", "ledger_list", "ledger_order", "login", "settings"}
 	if got := strings.Join(r.Pages(), ","); got != strings.Join(want, ",") {
 		t.Errorf("pages = %s, want %s", got, strings.Join(want, ","))
