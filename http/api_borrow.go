@@ -137,7 +137,7 @@ func (s *Server) borrowOp(ctx context.Context, op string, requestID, customerID 
 
 func (s *Server) registerBorrowAPI(api huma.API) {
 	tags := []string{"borrowing"}
-	huma.Register(api, huma.Operation{OperationID: "request-borrow", Method: http.MethodPost, Path: apiPrefix + "/customers/{id}/borrow-requests",
+	register(api, need(kam.ActCreate, kam.ResBorrow), huma.Operation{OperationID: "request-borrow", Method: http.MethodPost, Path: apiPrefix + "/customers/{id}/borrow-requests",
 		Summary: "Ask to borrow a customer file", Tags: tags, DefaultStatus: http.StatusCreated, MaxBodyBytes: 16 << 10,
 		Description: "For a file outside the caller's scope: the owner's supervisor or a director decides. The answer names only the customer's code and name. " +
 			"404 for an unknown customer, 409 for a file already in the caller's scope or already asked for or held, 422 for a bad reason, days or scope."},
@@ -172,19 +172,19 @@ func (s *Server) registerBorrowAPI(api huma.API) {
 			return &borrowOutput{Body: b}, nil
 		}
 	}
-	huma.Register(api, huma.Operation{OperationID: "approve-borrow", Method: http.MethodPost, Path: apiPrefix + "/borrow-requests/{id}/approve",
+	register(api, need(kam.ActApprove, kam.ResBorrow), huma.Operation{OperationID: "approve-borrow", Method: http.MethodPost, Path: apiPrefix + "/borrow-requests/{id}/approve",
 		Summary: "Approve a borrow request", Tags: tags, MaxBodyBytes: 16 << 10,
 		Description: "The owner's supervisor, a director or an admin; never the borrower. The grant runs from now for the request's days. 409 when it is not pending."},
 		decide("approve", func(ctx context.Context, id int64, note string) (*kam.BorrowRequest, error) {
 			return s.Borrow.ApproveBorrow(ctx, id, note)
 		}))
-	huma.Register(api, huma.Operation{OperationID: "refuse-borrow", Method: http.MethodPost, Path: apiPrefix + "/borrow-requests/{id}/refuse",
+	register(api, need(kam.ActApprove, kam.ResBorrow), huma.Operation{OperationID: "refuse-borrow", Method: http.MethodPost, Path: apiPrefix + "/borrow-requests/{id}/refuse",
 		Summary: "Refuse a borrow request", Tags: tags, MaxBodyBytes: 16 << 10,
 		Description: "Who may approve may refuse, with an optional note. 409 when it is not pending."},
 		decide("refuse", func(ctx context.Context, id int64, note string) (*kam.BorrowRequest, error) {
 			return s.Borrow.RefuseBorrow(ctx, id, note)
 		}))
-	huma.Register(api, huma.Operation{OperationID: "return-borrow", Method: http.MethodPost, Path: apiPrefix + "/borrow-requests/{id}/return",
+	register(api, need(kam.ActCreate, kam.ResBorrow), huma.Operation{OperationID: "return-borrow", Method: http.MethodPost, Path: apiPrefix + "/borrow-requests/{id}/return",
 		Summary: "Return a borrowed file early", Tags: tags,
 		Description: "The borrower ends their grant now. 403 for someone else's grant, 409 when it is not in force."},
 		func(ctx context.Context, in *idInput) (*borrowOutput, error) {
@@ -194,7 +194,7 @@ func (s *Server) registerBorrowAPI(api huma.API) {
 			}
 			return &borrowOutput{Body: b}, nil
 		})
-	huma.Register(api, huma.Operation{OperationID: "get-borrow-request", Method: http.MethodGet, Path: apiPrefix + "/borrow-requests/{id}",
+	register(api, need(kam.ActView, kam.ResBorrow), huma.Operation{OperationID: "get-borrow-request", Method: http.MethodGet, Path: apiPrefix + "/borrow-requests/{id}",
 		Summary: "A borrow request", Tags: tags, Description: "The caller's own, or one they may decide; else 404."},
 		func(ctx context.Context, in *idInput) (*borrowOutput, error) {
 			b, err := s.Borrow.FindBorrowRequest(ctx, in.ID)
@@ -203,7 +203,7 @@ func (s *Server) registerBorrowAPI(api huma.API) {
 			}
 			return &borrowOutput{Body: b}, nil
 		})
-	huma.Register(api, huma.Operation{OperationID: "list-borrow-requests", Method: http.MethodGet, Path: apiPrefix + "/borrow-requests",
+	register(api, need(kam.ActView, kam.ResBorrow), huma.Operation{OperationID: "list-borrow-requests", Method: http.MethodGet, Path: apiPrefix + "/borrow-requests",
 		Summary: "List borrow requests", Tags: tags,
 		Description: "Newest first: the caller's own requests and those they may decide (directors and admins: all), paged, with the total."},
 		func(ctx context.Context, in *borrowListInput) (*listOutput[*kam.BorrowRequest], error) {
@@ -214,7 +214,7 @@ func (s *Server) registerBorrowAPI(api huma.API) {
 			}
 			return &listOutput[*kam.BorrowRequest]{Body: Page[*kam.BorrowRequest]{Items: items, Total: total, Limit: in.Limit, Offset: in.Offset}}, nil
 		})
-	huma.Register(api, huma.Operation{OperationID: "get-borrow-settings", Method: http.MethodGet, Path: apiPrefix + "/borrow-settings",
+	register(api, need(kam.ActView, kam.ResBorrow), huma.Operation{OperationID: "get-borrow-settings", Method: http.MethodGet, Path: apiPrefix + "/borrow-settings",
 		Summary: "The rules of borrowing", Tags: tags},
 		func(ctx context.Context, in *struct{}) (*struct{ Body kam.BorrowSettings }, error) {
 			set, err := s.Borrow.BorrowSettings(ctx)
@@ -223,7 +223,7 @@ func (s *Server) registerBorrowAPI(api huma.API) {
 			}
 			return &struct{ Body kam.BorrowSettings }{set}, nil
 		})
-	huma.Register(api, huma.Operation{OperationID: "put-borrow-settings", Method: http.MethodPut, Path: apiPrefix + "/borrow-settings",
+	register(api, need(kam.ActAdminister, kam.ResBorrow), huma.Operation{OperationID: "put-borrow-settings", Method: http.MethodPut, Path: apiPrefix + "/borrow-settings",
 		Summary: "Set the rules of borrowing", Tags: tags, MaxBodyBytes: 16 << 10, Description: "Admins."},
 		func(ctx context.Context, in *struct{ Body kam.BorrowSettings }) (*struct{ Body kam.BorrowSettings }, error) {
 			if err := s.Borrow.SaveBorrowSettings(ctx, in.Body); err != nil {

@@ -45,9 +45,14 @@ func TestAPIBorrowing(t *testing.T) {
 				[]string{`"owner_id"`, `"stage"`, `"status":"active"`}},
 			{"asked twice", call{method: "POST", path: "/api/v1/customers/{c2}/borrow-requests", user: "rep1", body: `{"reason":"再来"}`}, 409, []string{"pending"}, nil},
 			{"still hidden while pending", call{method: "GET", path: "/api/v1/customers/{c2}", user: "rep1"}, 404, nil, nil},
-			{"approve own request", call{method: "POST", path: "/api/v1/borrow-requests/{req}/approve", user: "rep1"}, 403, []string{"own"}, nil},
-			{"the owner is no approver", call{method: "POST", path: "/api/v1/borrow-requests/{req}/approve", user: "rep2"}, 404, nil, nil},
-			{"finance is no approver", call{method: "POST", path: "/api/v1/borrow-requests/{req}/refuse", user: "finance"}, 404, nil, nil},
+			{"a rep approves", call{method: "POST", path: "/api/v1/borrow-requests/{req}/approve", user: "rep1"}, 403, []string{"may not approve"}, nil},
+			{"the owner is no approver", call{method: "POST", path: "/api/v1/borrow-requests/{req}/approve", user: "rep2"}, 403, nil, nil},
+			{"finance is no approver", call{method: "POST", path: "/api/v1/borrow-requests/{req}/refuse", user: "finance"}, 403, nil, nil},
+			{"the owner does not see the request", call{method: "GET", path: "/api/v1/borrow-requests/{req}", user: "rep2"}, 404, nil, nil},
+			// A supervisor borrows a director's file: deciding it themselves is refused by the rules.
+			{"a director's file", call{method: "POST", path: "/api/v1/customers", user: "director", body: `{"name":"总监直管客户有限公司"}`}, 201, nil, nil},
+			{"the supervisor asks for it", call{method: "POST", path: "/api/v1/customers/C000003/borrow-requests?by=code", user: "sup", body: `{"reason":"交叉销售"}`}, 201, []string{`"state":"pending"`}, nil},
+			{"approve own request", call{method: "POST", path: "/api/v1/borrow-requests/{supreq}/approve", user: "sup"}, 403, []string{"own"}, nil},
 			{"unknown request", call{method: "POST", path: "/api/v1/borrow-requests/99999/approve", user: "sup"}, 404, nil, nil},
 			{"note too long", call{method: "POST", path: "/api/v1/borrow-requests/{req}/approve", user: "sup", body: `{"note":"` + long + `"}`}, 422, []string{"note"}, nil},
 			{"supervisor approves", call{method: "POST", path: "/api/v1/borrow-requests/{req}/approve", user: "sup", body: `{"note":"同意"}`}, 200,
@@ -62,6 +67,7 @@ func TestAPIBorrowing(t *testing.T) {
 			{"own requests", call{method: "GET", path: "/api/v1/borrow-requests?mine=true", user: "rep1"}, 200, []string{`"total":1`}, nil},
 			{"nothing left to decide", call{method: "GET", path: "/api/v1/borrow-requests?to_decide=true&state=pending", user: "sup"}, 200, []string{`"total":0`}, nil},
 			{"in force", call{method: "GET", path: "/api/v1/borrow-requests?state=approved", user: "director"}, 200, []string{`"total":1`}, nil},
+			{"pending", call{method: "GET", path: "/api/v1/borrow-requests?state=pending", user: "director"}, 200, []string{`"total":1`}, nil},
 			{"uninvolved rep sees none", call{method: "GET", path: "/api/v1/borrow-requests", user: "rep2"}, 200, []string{`"total":0`}, nil},
 			{"bad state", call{method: "GET", path: "/api/v1/borrow-requests?state=lost", user: "director"}, 422, []string{"query.state"}, nil},
 			{"return someone else's grant", call{method: "POST", path: "/api/v1/borrow-requests/{req}/return", user: "sup"}, 403, []string{"borrower"}, nil},
@@ -97,6 +103,11 @@ func TestAPIBorrowing(t *testing.T) {
 				if strings.Contains(body, s) {
 					t.Errorf("%s: body shows %q: %s", st.name, s, body)
 				}
+			}
+			if st.name == "the supervisor asks for it" {
+				var b struct{ ID int64 }
+				json.Unmarshal([]byte(body), &b)
+				f.ids["supreq"] = b.ID
 			}
 			if st.name == "request by code" {
 				var b struct{ ID int64 }

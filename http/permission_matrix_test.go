@@ -43,6 +43,9 @@ const (
 	docDelete  = "admin director finance"        // deleting orders; finance sees every customer's
 	allBooks   = "admin director finance"        // see the books of every customer
 	nobody     = ""
+	// borrowers are the roles whose "own" borrow request is one they made (directors and admins
+	// see every file and borrow none; the supervisor's is one it decides).
+	borrowers = "kam rep finance service"
 )
 
 // allow is a route's expectation: the roles allowed on a record of their own scope, and on a
@@ -175,6 +178,24 @@ var matrix = map[string]allow{
 	"GET /api/v1/audit/export": {own: topRoles},
 	"GET /audit":               {own: topRoles},
 	"GET /audit/export":        {own: topRoles},
+	// Borrowing (借阅): everyone asks, for any file; the owner's supervisor, directors and admins
+	// decide; only the borrower returns. A role's "own" request is one it made or may decide;
+	// the "other" one is rep2's, which the supervisor of the file's owner decides. A borrower's
+	// answers name the code and name of the file it asked for (and nothing else of it).
+	"POST /api/v1/customers/{id}/borrow-requests": {own: everyone, other: everyone},
+	"GET /api/v1/borrow-requests":                 {own: everyone, sees: borrowers},
+	"GET /api/v1/borrow-requests/{id}":            {own: everyone, other: managers, sees: borrowers},
+	"POST /api/v1/borrow-requests/{id}/approve":   {own: managers, other: managers},
+	"POST /api/v1/borrow-requests/{id}/refuse":    {own: managers, other: managers},
+	"POST /api/v1/borrow-requests/{id}/return":    {own: borrowers, other: nobody, sees: borrowers},
+	"GET /api/v1/borrow-settings":                 {own: everyone},
+	"PUT /api/v1/borrow-settings":                 {own: "admin"},
+	"GET /borrowing":                              {own: everyone, sees: borrowers},
+	"POST /borrowing/requests":                    {own: everyone, sees: borrowers},
+	"POST /borrowing/{id}/approve":                {own: managers, other: managers},
+	"POST /borrowing/{id}/refuse":                 {own: managers, other: managers},
+	"POST /borrowing/{id}/return":                 {own: borrowers, other: nobody, sees: borrowers},
+	"POST /borrowing/settings":                    {own: "admin"},
 }
 
 // kindVariants are the kinds a route whose permission depends on the kind is tried with: one of
@@ -217,8 +238,9 @@ func newMatrixFixture(t *testing.T, db *sqldb.DB) *matrixFixture {
 	ledger := sqldb.NewLedgerService(db, customers)
 	audit := sqldb.NewAuditLog(db)
 	t.Cleanup(func() { audit.Close() })
+	borrow := sqldb.NewBorrowService(db, customers)
 	s := &kamhttp.Server{Customers: customers, Ledger: ledger, Exporter: ledger, Imports: ledger, Users: users, Ping: db.Ping,
-		Audit: audit, Version: "test", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+		Audit: audit, Borrow: borrow, Version: "test", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
 	f := &matrixFixture{env: &uiEnv{t: t, srv: srv, db: db, cs: customers}, server: s, users: map[string]*kam.User{}, tokens: map[string]string{},
@@ -292,6 +314,18 @@ func newMatrixFixture(t *testing.T, db *sqldb.DB) *matrixFixture {
 		}
 		f.ids[fmt.Sprintf("run%d", i)] = run.ID
 	}
+	// Borrow requests: each borrowing role's own for the other file; the supervisor's is sup2's for
+	// the file of its team, which it decides; directors and admins decide the rep's; rep2's for
+	// the own file is outside every scope but the deciders'.
+	for _, r := range []struct{ who, file, key string }{{"rep", "other", "rep"}, {"kam", "other", "kam"}, {"finance", "other", "finance"},
+		{"service", "other", "service"}, {"sup2", "own", "supervisor"}, {"rep2", "own", "other"}} {
+		b, err := borrow.RequestBorrow(kam.WithActor(context.Background(), kam.ActorOf(f.users[r.who])), f.ids[r.file+".customer"], "", kam.BorrowInput{Reason: "矩阵"})
+		if err != nil {
+			t.Fatalf("borrow request of %s: %v", r.who, err)
+		}
+		f.ids[r.key+".borrow"] = b.ID
+	}
+	f.ids["admin.borrow"], f.ids["director.borrow"] = f.ids["rep.borrow"], f.ids["rep.borrow"]
 	set, err := ledger.AnalyticsSettings(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -374,6 +408,8 @@ func (f *matrixFixture) path(c matrixCase) (string, string) {
 		record = "contact"
 	case strings.HasPrefix(p, "/orders/{id}") || strings.HasPrefix(p, "/api/v1/orders/{id}"):
 		record = "order"
+	case strings.HasPrefix(p, "/borrowing/{id}") || strings.HasPrefix(p, "/api/v1/borrow-requests/{id}"):
+		record = "borrow"
 	}
 	for {
 		i := strings.Index(p, "{")
@@ -384,6 +420,8 @@ func (f *matrixFixture) path(c matrixCase) (string, string) {
 		name := p[i+1 : j]
 		var v string
 		switch {
+		case name == "id" && record == "borrow" && c.scope == "own":
+			v = itoaTest(f.ids[c.role+".borrow"])
 		case name == "id" && record != "":
 			v = itoaTest(f.ids[c.scope+"."+record])
 		case name == "uid":
