@@ -72,21 +72,6 @@ func (u *User) Validate() error {
 	return v.Err()
 }
 
-// ValidatePassword checks a new password against the minimum rules.
-func ValidatePassword(email, password string) error {
-	var v Validation
-	n := len([]rune(password))
-	switch {
-	case n < MinPasswordLen:
-		v.Add("password", "too_short", "must be at least %d characters", MinPasswordLen)
-	case n > MaxPasswordLen:
-		v.Add("password", "too_long", "must be at most %d characters", MaxPasswordLen)
-	case strings.EqualFold(strings.TrimSpace(password), strings.TrimSpace(email)):
-		v.Add("password", "same_as_email", "must not be the e-mail address")
-	}
-	return v.Err()
-}
-
 // UserFilter selects users.
 type UserFilter struct {
 	Role   Role
@@ -113,10 +98,100 @@ type UserService interface {
 	SessionUser(ctx context.Context, secret string) (*User, error)
 	DeleteSession(ctx context.Context, secret string) error
 
-	// CreateToken creates an API bearer token and returns it; only its hash is stored.
-	CreateToken(ctx context.Context, userID int64, name string, ttl time.Duration) (string, error)
-	// TokenUser returns the user of a valid, unexpired, unrevoked token, or EUnauthorized.
-	TokenUser(ctx context.Context, token string) (*User, error)
+	// CreateToken creates an API bearer token and returns it with its record; only its hash is
+	// stored. Admins create tokens for anyone, others for themselves.
+	CreateToken(ctx context.Context, nt NewToken) (*Token, string, error)
+	// TokenUser returns the user and the record of a valid, unexpired, unrevoked token, or
+	// EUnauthorized.
+	TokenUser(ctx context.Context, token string) (*User, *Token, error)
+	// FindTokens lists a user's tokens, newest first (the user themselves, or an admin).
+	FindTokens(ctx context.Context, userID int64) ([]*Token, error)
+	// RevokeToken ends a token at once (its owner, or an admin).
+	RevokeToken(ctx context.Context, id int64) (*Token, error)
+}
+
+// TokenScope is what an API token may do.
+type TokenScope string
+
+// The scopes of API tokens.
+const (
+	// ScopeRead allows only GET and HEAD requests.
+	ScopeRead TokenScope = "read"
+	// ScopeReadWrite allows everything the user may do.
+	ScopeReadWrite TokenScope = "read-write"
+)
+
+// Token lifetimes and limits.
+const (
+	DefaultTokenTTL = 90 * 24 * time.Hour
+	MaxTokenTTL     = 365 * 24 * time.Hour
+	MaxTokenNameLen = 100
+)
+
+// Token is an API bearer token as its owner sees it: never the secret, never its hash.
+type Token struct {
+	ID         int64      `json:"id"`
+	UserID     int64      `json:"user_id"`
+	Name       string     `json:"name"`
+	Scope      TokenScope `json:"scope"`
+	CreatedAt  time.Time  `json:"created_at"`
+	ExpiresAt  time.Time  `json:"expires_at"`
+	LastUsedAt *time.Time `json:"last_used_at"`
+	RevokedAt  *time.Time `json:"revoked_at"`
+}
+
+// Live reports whether the token still authenticates at now.
+func (t *Token) Live(now time.Time) bool { return t.RevokedAt == nil && now.Before(t.ExpiresAt) }
+
+// NewToken asks for a token: its owner, label, scope and lifetime (0: DefaultTokenTTL).
+type NewToken struct {
+	UserID int64
+	Name   string
+	Scope  TokenScope
+	TTL    time.Duration
+}
+
+// Validate fills the defaults and checks the fields.
+func (nt *NewToken) Validate() error {
+	var v Validation
+	nt.Name = strings.TrimSpace(nt.Name)
+	v.MaxLen("name", nt.Name, MaxTokenNameLen)
+	if nt.Scope == "" {
+		nt.Scope = ScopeReadWrite
+	}
+	v.OneOf("scope", string(nt.Scope), []string{string(ScopeRead), string(ScopeReadWrite)}, true)
+	if nt.TTL == 0 {
+		nt.TTL = DefaultTokenTTL
+	}
+	if nt.TTL < time.Minute || nt.TTL > MaxTokenTTL {
+		v.Add("expires", "out_of_range", "must be between 1 minute and %d days", int(MaxTokenTTL/(24*time.Hour)))
+	}
+	return v.Err()
+}
+
+// TokenPrefix marks KAM API tokens so that they are recognisable in secret scanners.
+const TokenPrefix = "kam_"
+
+// ValidSecret reports whether s has the form of a session secret or of the secret part of a
+// token (43 characters of unpadded base64url, 256 random bits), so that malformed cookies and
+// headers are refused before any hashing or query.
+func ValidSecret(s string) bool {
+	if len(s) != 43 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// ValidTokenForm reports whether token has the form of an API token: the prefix and a secret.
+func ValidTokenForm(token string) bool {
+	rest, ok := strings.CutPrefix(token, TokenPrefix)
+	return ok && ValidSecret(rest)
 }
 
 // Actor is the authenticated user a request or command acts for.
