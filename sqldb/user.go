@@ -15,25 +15,29 @@ import (
 	"kam"
 )
 
-// Session lifetimes: a session ends after SessionIdle without a request, and at the latest
-// SessionMax after login.
+// Session lifetimes by default: a session ends after DefaultSessionIdle without a request, and
+// at the latest DefaultSessionMax after login (kam serve --session-idle, --session-max).
 const (
-	SessionIdle = 12 * time.Hour
-	SessionMax  = 7 * 24 * time.Hour
+	DefaultSessionIdle = 2 * time.Hour
+	DefaultSessionMax  = 12 * time.Hour
 	// sessionTouch limits how often a request extends a session (a write), to once a minute.
 	sessionTouch = time.Minute
 	// TokenPrefix marks KAM API tokens so that they are recognisable in secret scanners.
-	TokenPrefix = "kam_"
+	TokenPrefix = kam.TokenPrefix
 )
 
 // UserService implements kam.UserService.
 type UserService struct {
 	db     *DB
 	tokens tokenCache
+	// SessionIdle and SessionMax are the idle and absolute lifetimes of UI sessions.
+	SessionIdle, SessionMax time.Duration
 }
 
-// NewUserService returns the user service over db.
-func NewUserService(db *DB) *UserService { return &UserService{db: db} }
+// NewUserService returns the user service over db with the default session lifetimes.
+func NewUserService(db *DB) *UserService {
+	return &UserService{db: db, SessionIdle: DefaultSessionIdle, SessionMax: DefaultSessionMax}
+}
 
 // TokenCacheTTL is how long a verified API token is trusted without asking the database again.
 // Every API request authenticates; on PostgreSQL that lookup is a round trip of its own. Changes
@@ -44,9 +48,9 @@ const TokenCacheTTL = 5 * time.Second
 const maxCachedTokens = 10000
 
 type cachedToken struct {
-	user    kam.User
-	expires time.Time // the token's own expiry
-	until   time.Time // the cache entry's
+	user  kam.User
+	token kam.Token
+	until time.Time // the cache entry's expiry
 }
 
 type tokenCache struct {
@@ -54,24 +58,35 @@ type tokenCache struct {
 	m  map[string]cachedToken
 }
 
-func (c *tokenCache) get(hash string, now time.Time) (*kam.User, bool) {
+func (c *tokenCache) get(hash string, now time.Time) (*kam.User, *kam.Token, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.m[hash]
-	if !ok || !now.Before(e.until) || !now.Before(e.expires) {
-		return nil, false
+	if !ok || !now.Before(e.until) || !e.token.Live(now) {
+		return nil, nil, false
 	}
-	u := e.user
-	return &u, true
+	u, t := e.user, e.token
+	return &u, &t, true
 }
 
-func (c *tokenCache) put(hash string, u *kam.User, expires, now time.Time) {
+func (c *tokenCache) put(hash string, u *kam.User, t *kam.Token, now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.m == nil || len(c.m) >= maxCachedTokens {
 		c.m = map[string]cachedToken{}
 	}
-	c.m[hash] = cachedToken{user: *u, expires: expires, until: now.Add(TokenCacheTTL)}
+	c.m[hash] = cachedToken{user: *u, token: *t, until: now.Add(TokenCacheTTL)}
+}
+
+// forgetToken drops one token (revoked).
+func (c *tokenCache) forgetToken(id int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for h, e := range c.m {
+		if e.token.ID == id {
+			delete(c.m, h)
+		}
+	}
 }
 
 // forget drops the cached tokens of a user.
@@ -281,8 +296,8 @@ func (s *UserService) UpdateUser(ctx context.Context, id, version int64, apply f
 	if n, _ := res.RowsAffected(); n != 1 {
 		return nil, kam.Errorf(kam.EPreconditionFailed, "the user was changed by someone else")
 	}
-	if !u.Active {
-		if _, err := tx.Exec("DELETE FROM sessions WHERE user_id = ?", id); err != nil {
+	if !u.Active && cur.Active {
+		if err := endSessionsAndTokens(tx, id); err != nil {
 			return nil, err
 		}
 	}
@@ -295,7 +310,17 @@ func (s *UserService) UpdateUser(ctx context.Context, id, version int64, apply f
 	return &u, nil
 }
 
-// SetPassword sets a user's password and ends their sessions.
+// endSessionsAndTokens ends every session of a user and revokes their live tokens: after a
+// password change or a deactivation nothing issued before may act for them.
+func endSessionsAndTokens(tx *Tx, userID int64) error {
+	if _, err := tx.Exec("DELETE FROM sessions WHERE user_id = ?", userID); err != nil {
+		return err
+	}
+	_, err := tx.Exec("UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", tx.db.timeArg(tx.now), userID)
+	return err
+}
+
+// SetPassword sets a user's password and ends their sessions and tokens.
 func (s *UserService) SetPassword(ctx context.Context, id int64, password string) error {
 	a, err := actorOf(ctx)
 	if err != nil {
@@ -323,7 +348,7 @@ func (s *UserService) SetPassword(ctx context.Context, id int64, password string
 	if _, err := tx.Exec("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", hash, s.db.timeArg(tx.now), id); err != nil {
 		return err
 	}
-	if _, err := tx.Exec("DELETE FROM sessions WHERE user_id = ?", id); err != nil {
+	if err := endSessionsAndTokens(tx, id); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -374,7 +399,8 @@ func secretHash(secret string) string {
 	return hex.EncodeToString(h[:])
 }
 
-// CreateSession starts a session for a user.
+// CreateSession starts a session for a user. Every login gets a new secret (the UI also ends
+// the session it replaces), so a session id planted before login is worth nothing after it.
 func (s *UserService) CreateSession(ctx context.Context, userID int64) (string, error) {
 	secret, err := newSecret()
 	if err != nil {
@@ -385,30 +411,32 @@ func (s *UserService) CreateSession(ctx context.Context, userID int64) (string, 
 		return "", err
 	}
 	defer tx.Rollback()
-	// Expired sessions are removed as new ones start, so the table does not grow without bound.
-	if _, err := tx.Exec("DELETE FROM sessions WHERE expires_at < ?", s.db.timeArg(tx.now)); err != nil {
+	// Ended sessions are removed as new ones start, so the table does not grow without bound.
+	if _, err := tx.Exec("DELETE FROM sessions WHERE expires_at < ? OR last_seen_at < ?",
+		s.db.timeArg(tx.now), s.db.timeArg(tx.now.Add(-s.SessionIdle))); err != nil {
 		return "", err
 	}
 	if _, err := tx.Exec("INSERT INTO sessions (secret_hash, user_id, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-		secretHash(secret), userID, s.db.timeArg(tx.now), s.db.timeArg(tx.now), s.db.timeArg(tx.now.Add(SessionMax))); err != nil {
+		secretHash(secret), userID, s.db.timeArg(tx.now), s.db.timeArg(tx.now), s.db.timeArg(tx.now.Add(s.SessionMax))); err != nil {
 		return "", err
 	}
 	return secret, tx.Commit()
 }
 
-// SessionUser returns the user of a live session.
+// SessionUser returns the user of a live session: not idle for SessionIdle, not older than
+// SessionMax, its user active.
 func (s *UserService) SessionUser(ctx context.Context, secret string) (*kam.User, error) {
 	bad := kam.Errorf(kam.EUnauthorized, "session expired; please log in again")
-	if len(secret) != 43 {
+	if !kam.ValidSecret(secret) {
 		return nil, bad
 	}
-	var lastSeen, expires time.Time
-	row := s.db.reader().queryRow(ctx, "SELECT s.last_seen_at, s.expires_at, "+userColumns+
+	var created, lastSeen, expires time.Time
+	row := s.db.reader().queryRow(ctx, "SELECT s.created_at, s.last_seen_at, s.expires_at, "+userColumns+
 		" FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.secret_hash = ? AND u.active = 1", secretHash(secret))
 	var u kam.User
 	var active int64
 	var role string
-	err := row.Scan(timeScan{&lastSeen}, timeScan{&expires}, &u.ID, &u.Email, &u.Name, &role, nullID{&u.SupervisorID}, &active, &u.Version,
+	err := row.Scan(timeScan{&created}, timeScan{&lastSeen}, timeScan{&expires}, &u.ID, &u.Email, &u.Name, &role, nullID{&u.SupervisorID}, &active, &u.Version,
 		timeScan{&u.CreatedAt}, timeScan{&u.UpdatedAt})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, bad
@@ -418,7 +446,7 @@ func (s *UserService) SessionUser(ctx context.Context, secret string) (*kam.User
 	}
 	u.Role, u.Active = kam.Role(role), true
 	now := s.db.Now().UTC()
-	if !now.Before(expires) || now.Sub(lastSeen) >= SessionIdle {
+	if !now.Before(expires) || now.Sub(created) >= s.SessionMax || now.Sub(lastSeen) >= s.SessionIdle {
 		return nil, bad
 	}
 	if now.Sub(lastSeen) >= sessionTouch {
@@ -432,73 +460,177 @@ func (s *UserService) SessionUser(ctx context.Context, secret string) (*kam.User
 
 // DeleteSession ends a session (logout).
 func (s *UserService) DeleteSession(ctx context.Context, secret string) error {
+	if !kam.ValidSecret(secret) {
+		return nil
+	}
 	_, err := s.db.write.ExecContext(ctx, s.db.rebind("DELETE FROM sessions WHERE secret_hash = ?"), secretHash(secret))
 	return err
 }
 
-// CreateToken creates an API token for a user. Admins create tokens for anyone, others for
-// themselves.
-func (s *UserService) CreateToken(ctx context.Context, userID int64, name string, ttl time.Duration) (string, error) {
+// tokenTouch limits how often a token's last use is written, to once a minute.
+const tokenTouch = time.Minute
+
+const tokenColumns = "t.id, t.user_id, t.name, t.scope, t.created_at, t.expires_at, t.last_used_at, t.revoked_at"
+
+// nullTime reads a nullable time into a pointer.
+type nullTime struct{ p **time.Time }
+
+func (s nullTime) Scan(src any) error {
+	if src == nil {
+		*s.p = nil
+		return nil
+	}
+	var t time.Time
+	if err := (timeScan{&t}).Scan(src); err != nil {
+		return err
+	}
+	*s.p = &t
+	return nil
+}
+
+func tokenScans(t *kam.Token) []any {
+	return []any{&t.ID, &t.UserID, &t.Name, &t.Scope, timeScan{&t.CreatedAt}, timeScan{&t.ExpiresAt},
+		nullTime{&t.LastUsedAt}, nullTime{&t.RevokedAt}}
+}
+
+// CreateToken creates an API token. Admins create tokens for anyone, others for themselves.
+func (s *UserService) CreateToken(ctx context.Context, nt kam.NewToken) (*kam.Token, string, error) {
 	a, err := actorOf(ctx)
 	if err != nil {
-		return "", err
+		return nil, "", err
 	}
-	if !kam.CanAdministerUsers(a) && a.UserID != userID {
-		return "", kam.Errorf(kam.EForbidden, "you may only create tokens for yourself")
+	if !kam.CanAdministerUsers(a) && a.UserID != nt.UserID {
+		return nil, "", kam.Errorf(kam.EForbidden, "you may only create tokens for yourself")
 	}
-	if ttl <= 0 || ttl > 5*365*24*time.Hour {
-		return "", &kam.Error{Code: kam.EInvalid, Message: "validation failed", Fields: []kam.FieldError{{Field: "expires", Code: "out_of_range", Message: "must be between 1s and 5 years"}}}
+	if err := nt.Validate(); err != nil {
+		return nil, "", err
 	}
-	if _, err := s.FindUserByID(ctx, userID); err != nil {
-		return "", err
+	u, err := s.FindUserByID(ctx, nt.UserID)
+	if err != nil {
+		return nil, "", err
+	}
+	if !u.Active {
+		return nil, "", &kam.Error{Code: kam.EInvalid, Message: "validation failed", Fields: []kam.FieldError{{Field: "user", Code: "inactive", Message: "the user is no longer active"}}}
 	}
 	secret, err := newSecret()
 	if err != nil {
-		return "", err
+		return nil, "", err
 	}
 	token := TokenPrefix + secret
 	tx, err := s.db.Begin(ctx)
 	if err != nil {
-		return "", err
+		return nil, "", err
 	}
 	defer tx.Rollback()
-	if _, err := tx.Exec("INSERT INTO api_tokens (user_id, token_hash, name, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-		userID, secretHash(token), name, s.db.timeArg(tx.now), s.db.timeArg(tx.now.Add(ttl))); err != nil {
-		return "", err
+	t := &kam.Token{UserID: nt.UserID, Name: nt.Name, Scope: nt.Scope, CreatedAt: tx.now, ExpiresAt: tx.now.Add(nt.TTL)}
+	if err := tx.QueryRow("INSERT INTO api_tokens (user_id, token_hash, name, scope, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+		t.UserID, secretHash(token), t.Name, string(t.Scope), s.db.timeArg(t.CreatedAt), s.db.timeArg(t.ExpiresAt)).Scan(&t.ID); err != nil {
+		return nil, "", err
 	}
-	return token, tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return nil, "", err
+	}
+	return t, token, nil
 }
 
-// TokenUser returns the user of a valid token.
-func (s *UserService) TokenUser(ctx context.Context, token string) (*kam.User, error) {
+// TokenUser returns the user and record of a valid token. A verified token is cached for
+// TokenCacheTTL; its last use is written at most once a minute.
+func (s *UserService) TokenUser(ctx context.Context, token string) (*kam.User, *kam.Token, error) {
 	bad := kam.Errorf(kam.EUnauthorized, "invalid, expired or revoked token")
-	if !strings.HasPrefix(token, TokenPrefix) || len(token) != len(TokenPrefix)+43 {
-		return nil, bad
+	if !kam.ValidTokenForm(token) {
+		return nil, nil, bad
 	}
 	hash := secretHash(token)
-	if u, ok := s.tokens.get(hash, s.db.Now()); ok {
-		return u, nil
+	now := s.db.Now()
+	if u, t, ok := s.tokens.get(hash, now); ok {
+		return u, t, nil
 	}
-	var expires time.Time
-	var revoked sql.NullString
-	row := s.db.reader().queryRow(ctx, "SELECT t.expires_at, CASE WHEN t.revoked_at IS NULL THEN NULL ELSE 'y' END, "+userColumns+
-		" FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ? AND u.active = 1", hash)
+	var t kam.Token
 	var u kam.User
 	var active int64
 	var role string
-	err := row.Scan(timeScan{&expires}, &revoked, &u.ID, &u.Email, &u.Name, &role, nullID{&u.SupervisorID}, &active, &u.Version,
-		timeScan{&u.CreatedAt}, timeScan{&u.UpdatedAt})
+	row := s.db.reader().queryRow(ctx, "SELECT "+tokenColumns+", "+userColumns+
+		" FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ? AND u.active = 1", hash)
+	err := row.Scan(append(tokenScans(&t), &u.ID, &u.Email, &u.Name, &role, nullID{&u.SupervisorID}, &active, &u.Version,
+		timeScan{&u.CreatedAt}, timeScan{&u.UpdatedAt})...)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, bad
+		return nil, nil, bad
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if !t.Live(now) {
+		return nil, nil, bad
+	}
+	u.Role, u.Active = kam.Role(role), true
+	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) >= tokenTouch {
+		if _, err := s.db.write.ExecContext(ctx, s.db.rebind("UPDATE api_tokens SET last_used_at = ? WHERE id = ?"),
+			s.db.timeArg(now), t.ID); err != nil {
+			return nil, nil, err
+		}
+		used := now.UTC()
+		t.LastUsedAt = &used
+	}
+	s.tokens.put(hash, &u, &t, now)
+	return &u, &t, nil
+}
+
+// FindTokens lists a user's tokens, newest first: for the user themselves or an admin.
+func (s *UserService) FindTokens(ctx context.Context, userID int64) ([]*kam.Token, error) {
+	a, err := actorOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !kam.CanAdministerUsers(a) && a.UserID != userID {
+		return nil, kam.Errorf(kam.EForbidden, "you may only list your own tokens")
+	}
+	rows, err := s.db.reader().query(ctx, "SELECT "+tokenColumns+" FROM api_tokens t WHERE t.user_id = ? ORDER BY t.id DESC", userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*kam.Token{}
+	for rows.Next() {
+		t := &kam.Token{}
+		if err := rows.Scan(tokenScans(t)...); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// RevokeToken ends a token at once, in this process's cache too (other processes within
+// TokenCacheTTL). Its owner or an admin may revoke it; for anyone else it does not exist.
+func (s *UserService) RevokeToken(ctx context.Context, id int64) (*kam.Token, error) {
+	a, err := actorOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tx, err := s.db.Begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	t := &kam.Token{}
+	err = tx.QueryRow("SELECT "+tokenColumns+" FROM api_tokens t WHERE t.id = ?", id).Scan(tokenScans(t)...)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && !kam.CanAdministerUsers(a) && t.UserID != a.UserID) {
+		return nil, kam.Errorf(kam.ENotFound, "token not found")
 	}
 	if err != nil {
 		return nil, err
 	}
-	now := s.db.Now()
-	if revoked.Valid || !now.Before(expires) {
-		return nil, bad
+	if t.RevokedAt != nil {
+		return nil, kam.Errorf(kam.EConflict, "the token was already revoked at %s", t.RevokedAt.Format(time.RFC3339))
 	}
-	u.Role, u.Active = kam.Role(role), true
-	s.tokens.put(hash, &u, expires, now)
-	return &u, nil
+	if _, err := tx.Exec("UPDATE api_tokens SET revoked_at = ? WHERE id = ?", s.db.timeArg(tx.now), id); err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	s.tokens.forgetToken(id)
+	at := tx.now.UTC()
+	t.RevokedAt = &at
+	return t, nil
 }
