@@ -42,6 +42,8 @@ func (s *Server) registerAPI(rt *router) {
 	s.registerCustomerAPI(api)
 	s.registerUnitContactAPI(api)
 	s.registerUserAPI(api)
+	s.registerTokenAPI(api)
+	s.registerHandoverAPI(api)
 	s.registerLedgerAPI(api)
 	s.registerAnalyticsAPI(api)
 	s.registerAuditAPI(api)
@@ -61,6 +63,7 @@ func documentBodies(api huma.API) {
 		"create-unit": reflect.TypeOf(kam.Unit{}), "update-unit": reflect.TypeOf(kam.Unit{}),
 		"create-contact": reflect.TypeOf(kam.Contact{}), "update-contact": reflect.TypeOf(kam.Contact{}),
 		"create-user": reflect.TypeOf(NewUser{}), "update-user": reflect.TypeOf(kam.User{}),
+		"create-token": reflect.TypeOf(NewTokenBody{}), "handover": reflect.TypeOf(HandoverBody{}),
 	}
 	for _, item := range oapi.Paths {
 		for _, op := range []*huma.Operation{item.Post, item.Patch} {
@@ -79,8 +82,36 @@ func documentBodies(api huma.API) {
 	}
 }
 
+// maxAuthorizationLen bounds the Authorization header that is parsed: a KAM token is 47
+// characters, so anything much longer is refused without further work.
+const maxAuthorizationLen = 256
+
+// bearerToken reads the token of an "Authorization: Bearer <token>" header (the scheme is
+// case-insensitive, RFC 7235). It refuses other schemes, empty or over-long values and tokens
+// with spaces or control characters; the token's own form is checked by the user service.
+func bearerToken(h string) (string, bool) {
+	if len(h) > maxAuthorizationLen {
+		return "", false
+	}
+	scheme, token, ok := strings.Cut(strings.TrimSpace(h), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	token = strings.TrimLeft(token, " ")
+	if token == "" {
+		return "", false
+	}
+	for i := 0; i < len(token); i++ {
+		if c := token[i]; c <= ' ' || c >= 0x7f {
+			return "", false
+		}
+	}
+	return token, true
+}
+
 // apiAuth resolves the bearer token into the request's actor and applies the operation's
-// declared permission (routes.go) before the operation reads its input.
+// declared permission (routes.go) before the operation reads its input, and the token's scope:
+// a read token may only GET and HEAD.
 func (s *Server) apiAuth(api huma.API) func(huma.Context, func(huma.Context)) {
 	return func(ctx huma.Context, next func(huma.Context)) {
 		op := ctx.Operation()
@@ -94,14 +125,13 @@ func (s *Server) apiAuth(api huma.API) func(huma.Context, func(huma.Context)) {
 			next(ctx)
 			return
 		}
-		h := ctx.Header("Authorization")
-		token, ok := strings.CutPrefix(h, "Bearer ")
-		if !ok || token == "" {
+		token, ok := bearerToken(ctx.Header("Authorization"))
+		if !ok {
 			ctx.SetHeader("WWW-Authenticate", `Bearer realm="kam"`)
 			huma.WriteErr(api, ctx, http.StatusUnauthorized, "missing bearer token: send Authorization: Bearer <token>")
 			return
 		}
-		u, err := s.Users.TokenUser(ctx.Context(), strings.TrimSpace(token))
+		u, tok, err := s.Users.TokenUser(ctx.Context(), token)
 		if err != nil {
 			ctx.SetHeader("WWW-Authenticate", `Bearer realm="kam", error="invalid_token"`)
 			if kam.ErrorCodeOf(err) == kam.EUnauthorized {
@@ -116,6 +146,12 @@ func (s *Server) apiAuth(api huma.API) func(huma.Context, func(huma.Context)) {
 				s.Logger.Error("token lookup", "err", err)
 				huma.WriteErr(api, ctx, http.StatusInternalServerError, "internal error")
 			}
+			return
+		}
+		if m := ctx.Method(); tok.Scope != kam.ScopeReadWrite && m != http.MethodGet && m != http.MethodHead {
+			ctx.SetHeader("WWW-Authenticate", `Bearer realm="kam", error="insufficient_scope", scope="read-write"`)
+			huma.WriteErr(api, ctx, http.StatusForbidden, "this token's scope is \""+string(tok.Scope)+"\": it may only read (GET, HEAD); "+m+" needs a read-write token",
+				&huma.ErrorDetail{Location: "header.Authorization", Message: "token scope " + string(tok.Scope) + " does not allow " + m, Value: string(tok.Scope)})
 			return
 		}
 		actor := kam.ActorOf(u)

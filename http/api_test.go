@@ -49,7 +49,7 @@ func newAPIFixture(t testing.TB, db *sqldb.DB) *apiFixture {
 		if u.key == "sup" {
 			supID = nu.ID
 		}
-		tok, err := users.CreateToken(ctx, nu.ID, "test", 30*24*time.Hour)
+		_, tok, err := users.CreateToken(ctx, kam.NewToken{UserID: nu.ID, Name: "test", TTL: 30 * 24 * time.Hour})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -67,7 +67,8 @@ func newAPIFixture(t testing.TB, db *sqldb.DB) *apiFixture {
 	t.Cleanup(func() { f.audit.Close() })
 	s := &kamhttp.Server{Customers: customers, Ledger: ledger, Exporter: ledger, Imports: ledger, Users: users, Ping: db.Ping, Version: "test",
 		Audit: f.audit, Borrow: sqldb.NewBorrowService(db, customers),
-		Now: func() time.Time { return f.clock }}
+		Handover: sqldb.NewHandoverService(db, customers, users),
+		Now:      func() time.Time { return f.clock }}
 	f.srv = httptest.NewServer(s.Handler())
 	t.Cleanup(f.srv.Close)
 	return f

@@ -333,16 +333,16 @@ func (u auditedUsers) SetPassword(ctx context.Context, id int64, password string
 		Detail: map[string]any{"password": "changed"}})
 }
 
-func (u auditedUsers) CreateToken(ctx context.Context, userID int64, name string, ttl time.Duration) (string, error) {
-	tok, err := u.UserService.CreateToken(ctx, userID, name, ttl)
+func (u auditedUsers) CreateToken(ctx context.Context, nt kam.NewToken) (*kam.Token, string, error) {
+	t, secret, err := u.UserService.CreateToken(ctx, nt)
 	if err != nil {
-		return "", err
+		return nil, "", err
 	}
-	if err := u.s.audit(ctx, &kam.AuditEntry{Action: kam.AuditTokenCreate, ObjectType: "user", ObjectID: userID,
-		Detail: map[string]any{"name": name, "expires_in": ttl.String()}}); err != nil {
-		return "", err
+	if err := u.s.audit(ctx, &kam.AuditEntry{Action: kam.AuditTokenCreate, ObjectType: "token", ObjectID: t.ID,
+		Detail: map[string]any{"user_id": nt.UserID, "name": t.Name, "scope": string(t.Scope), "expires_at": t.ExpiresAt.UTC().Format(time.RFC3339)}}); err != nil {
+		return nil, "", err
 	}
-	return tok, nil
+	return t, secret, nil
 }
 
 // exportScope refuses an export filtered to a customer the actor may not see, and records the

@@ -261,7 +261,7 @@ func newMatrixFixture(t *testing.T, db *sqldb.DB) *matrixFixture {
 			t.Fatal(err)
 		}
 		f.users[u.key] = nu
-		tok, err := users.CreateToken(ctx, nu.ID, "matrix", 24*time.Hour)
+		_, tok, err := users.CreateToken(ctx, kam.NewToken{UserID: nu.ID, Name: "matrix", TTL: 24 * time.Hour})
 		if err != nil {
 			t.Fatal(err)
 		}

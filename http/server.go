@@ -22,6 +22,8 @@ type Server struct {
 	Imports  kam.ImportStore
 	// Borrow keeps borrowing (借阅) requests and grants.
 	Borrow kam.BorrowService
+	// Handover reassigns a leaving user's customers.
+	Handover kam.HandoverService
 	// Audit is the append-only audit log of views, exports, changes, logins, grants and tokens.
 	// Required: Handler refuses to build without it.
 	Audit kam.AuditLog

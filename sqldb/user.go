@@ -472,22 +472,6 @@ const tokenTouch = time.Minute
 
 const tokenColumns = "t.id, t.user_id, t.name, t.scope, t.created_at, t.expires_at, t.last_used_at, t.revoked_at"
 
-// nullTime reads a nullable time into a pointer.
-type nullTime struct{ p **time.Time }
-
-func (s nullTime) Scan(src any) error {
-	if src == nil {
-		*s.p = nil
-		return nil
-	}
-	var t time.Time
-	if err := (timeScan{&t}).Scan(src); err != nil {
-		return err
-	}
-	*s.p = &t
-	return nil
-}
-
 func tokenScans(t *kam.Token) []any {
 	return []any{&t.ID, &t.UserID, &t.Name, &t.Scope, timeScan{&t.CreatedAt}, timeScan{&t.ExpiresAt},
 		nullTime{&t.LastUsedAt}, nullTime{&t.RevokedAt}}

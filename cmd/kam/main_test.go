@@ -51,6 +51,21 @@ func TestCommands(t *testing.T) {
 				{"unknown supervisor", "a long passphrase\n", []string{"user", "add", "z@example.com", "--role", "rep", "--name", "Z", "--supervisor", "nobody@example.com"}, true, ""},
 				{"token", "", []string{"token", "create", "--user", "li.na@example.com", "--expires", "24h"}, false, sqldb.TokenPrefix},
 				{"token unknown user", "", []string{"token", "create", "--user", "nobody@example.com"}, true, ""},
+				{"read token", "", []string{"token", "create", "--user", "li.na@example.com", "--scope", "read", "--name", "report"}, false, sqldb.TokenPrefix},
+				{"bad scope", "", []string{"token", "create", "--user", "li.na@example.com", "--scope", "admin"}, true, ""},
+				{"too long", "", []string{"token", "create", "--user", "li.na@example.com", "--expires", "9000h"}, true, ""},
+				{"token list", "", []string{"token", "list", "--user", "li.na@example.com"}, false, "report  read"},
+				{"token revoke", "", []string{"token", "revoke", "1"}, false, "token 1 revoked"},
+				{"token revoke again", "", []string{"token", "revoke", "1"}, true, ""},
+				{"token revoke not a number", "", []string{"token", "revoke", "x"}, true, ""},
+				{"revoked in the list", "", []string{"token", "list", "--user", "li.na@example.com"}, false, "revoked 20"},
+				{"common password", "Password123\n", []string{"user", "add", "c@example.com", "--role", "rep", "--name", "C"}, true, ""},
+				{"add second rep", "a third passphrase\n", []string{"user", "add", "zhou@example.com", "--role", "rep", "--name", "周", "--supervisor", "wang@example.com"}, false, "(rep) added"},
+				{"handover to an unknown user", "", []string{"user", "handover", "li.na@example.com", "--to", "nobody@example.com"}, true, ""},
+				{"handover to oneself", "", []string{"user", "handover", "li.na@example.com", "--to", "li.na@example.com"}, true, ""},
+				{"handover by a rep", "", []string{"user", "handover", "li.na@example.com", "--to", "zhou@example.com", "--as", "zhou@example.com"}, true, ""},
+				{"handover", "", []string{"user", "handover", "li.na@example.com", "--to", "zhou@example.com,wang@example.com", "--deactivate", "--as", "wang@example.com"}, false, "li.na@example.com deactivated"},
+				{"no token for the deactivated", "", []string{"token", "create", "--user", "li.na@example.com"}, true, ""},
 				{"demo", "", []string{"demo", "--customers", "30", "--seed", "2"}, true, ""}, // users exist: refused
 			}
 			for _, s := range steps {
@@ -67,7 +82,7 @@ func TestCommands(t *testing.T) {
 }
 
 func TestHelp(t *testing.T) {
-	for _, args := range [][]string{{"--help"}, {"serve", "--help"}, {"migrate", "--help"}, {"demo", "--help"}, {"user", "add", "--help"}, {"token", "create", "--help"}, {"version", "--help"}} {
+	for _, args := range [][]string{{"--help"}, {"serve", "--help"}, {"migrate", "--help"}, {"demo", "--help"}, {"user", "add", "--help"}, {"token", "create", "--help"}, {"token", "list", "--help"}, {"token", "revoke", "--help"}, {"user", "handover", "--help"}, {"version", "--help"}} {
 		out, _, err := run(t, "sqlite:"+filepath.Join(t.TempDir(), "x.db"), "", args...)
 		if err != nil || !strings.Contains(out, "Usage:") {
 			t.Errorf("%v: %v %q", args, err, out)

@@ -24,6 +24,7 @@ func (a *app) serveCmd() *cobra.Command {
 	var addr, pprofAddr string
 	var withDemo, migrate, secure bool
 	var customers int
+	var sessionIdle, sessionMax time.Duration
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the web UI and the JSON API",
@@ -37,6 +38,9 @@ or pass --migrate.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			start := time.Now()
+			if sessionIdle <= 0 || sessionMax <= 0 || sessionIdle > sessionMax {
+				return &kam.Error{Code: kam.EInvalid, Message: "--session-idle and --session-max must be positive, the idle limit at most the absolute one"}
+			}
 			db, err := a.open(ctx)
 			if err != nil {
 				return err
@@ -92,14 +96,17 @@ or pass --migrate.`,
 				}})
 			audit := sqldb.NewAuditLog(db)
 			defer audit.Close()
+			users := sqldb.NewUserService(db)
+			users.SessionIdle, users.SessionMax = sessionIdle, sessionMax
 			srv := &kamhttp.Server{
 				Audit:         audit,
 				Customers:     customers,
 				Ledger:        ledger,
 				Exporter:      ledger,
 				Imports:       ledger,
-				Users:         sqldb.NewUserService(db),
+				Users:         users,
 				Borrow:        sqldb.NewBorrowService(db, customers),
+				Handover:      sqldb.NewHandoverService(db, customers, users),
 				Ping:          db.Ping,
 				Version:       programVersion(),
 				Logger:        a.logger,
@@ -124,6 +131,8 @@ or pass --migrate.`,
 	cmd.Flags().IntVar(&customers, "customers", 500, "with --demo: number of demo customers")
 	cmd.Flags().BoolVar(&migrate, "migrate", false, "migrate the schema before serving")
 	cmd.Flags().BoolVar(&secure, "secure-cookies", false, "mark cookies Secure (when served behind TLS)")
+	cmd.Flags().DurationVar(&sessionIdle, "session-idle", sqldb.DefaultSessionIdle, "a UI session ends after this long without a request")
+	cmd.Flags().DurationVar(&sessionMax, "session-max", sqldb.DefaultSessionMax, "a UI session ends this long after login, however active")
 	cmd.Flags().StringVar(&pprofAddr, "pprof", "", "serve Go profiles (/debug/pprof/) on this separate address, e.g. 127.0.0.1:6060")
 	return cmd
 }
