@@ -71,6 +71,7 @@ func (s *Server) registerUI(rt *router) {
 	if s.Borrow != nil {
 		u.registerBorrow(rt)
 	}
+	u.registerAccount(rt)
 
 	// Anything else is a friendly 404 page, except under /api/, whose clients read JSON.
 	rt.handle("/", public, http.HandlerFunc(u.notFound))
@@ -99,6 +100,7 @@ func (rq *uiReq) base(title, nav string) web.Base {
 	b.NavImport = len(importKinds(rq.actor)) > 0
 	b.NavAudit = kam.CanViewAudit(rq.actor)
 	b.NavBorrow = rq.u.s.Borrow != nil
+	b.NavTeam = kam.CanHandOver(rq.actor)
 	return b
 }
 
@@ -116,10 +118,7 @@ func (u *ui) base(w http.ResponseWriter, r *http.Request, L *locale.Printer, tit
 	}
 	b := web.Base{L: L, Title: title, LangURLs: langs, Version: u.s.Version}
 	if c, err := r.Cookie(flashCookie); err == nil {
-		// Only catalog keys are shown, so a forged cookie cannot put text on the page.
-		if strings.HasPrefix(c.Value, "flash.") && L.Has(c.Value) {
-			b.Flash = L.T(c.Value)
-		}
+		b.Flash = parseFlash(L, c.Value)
 		http.SetCookie(w, &http.Cookie{Name: flashCookie, Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: u.s.SecureCookies})
 	}
 	return b

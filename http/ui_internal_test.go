@@ -299,26 +299,51 @@ func TestBuildOrgShowsEveryNodeOnce(t *testing.T) {
 func TestLoginThrottle(t *testing.T) {
 	now := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
 	th := newLoginThrottle(func() time.Time { return now })
+	start := now
 	for i := 0; i < maxPerEmail; i++ {
-		if !th.allow("a@x", "1.1.1.1") {
-			t.Fatalf("blocked after %d failures", i)
+		if w := th.wait("a@x", "1.1.1.1"); w != 0 {
+			t.Fatalf("blocked after %d failures (%s)", i, w)
 		}
 		th.fail("A@x", "1.1.1.1")
+		now = now.Add(time.Minute)
 	}
-	if th.allow("a@x", "2.2.2.2") {
-		t.Error("not blocked after the limit (e-mail counted case-insensitively, from any address)")
+	// Blocked from any address until the window since the first failure has passed.
+	if w := th.wait("a@x", "2.2.2.2"); w != start.Add(throttleWindow).Sub(now) {
+		t.Errorf("after the limit: wait %s, want %s (e-mail counted case-insensitively, from any address)", w, start.Add(throttleWindow).Sub(now))
 	}
-	if !th.allow("b@x", "3.3.3.3") {
+	if w := th.wait("b@x", "3.3.3.3"); w != 0 {
 		t.Error("another user is blocked")
 	}
-	now = now.Add(throttleWindow)
-	if !th.allow("a@x", "1.1.1.1") {
-		t.Error("still blocked after the window")
+	now = start.Add(throttleWindow - time.Second)
+	if w := th.wait("a@x", "1.1.1.1"); w != time.Second {
+		t.Errorf("a second before the window ends: wait %s", w)
+	}
+	now = start.Add(throttleWindow)
+	if w := th.wait("a@x", "1.1.1.1"); w != 0 {
+		t.Errorf("still blocked after the window: %s", w)
 	}
 	th.fail("c@x", "1.1.1.1")
 	th.succeed("c@x")
 	if _, ok := th.entries["e:c@x"]; ok {
 		t.Error("a successful login does not reset the e-mail's count")
+	}
+
+	// Per address: many e-mails from one address are blocked there, not elsewhere.
+	now = now.Add(time.Hour)
+	ipStart := now
+	for i := 0; i < maxPerIP; i++ {
+		email := "user" + strconv.Itoa(i) + "@x"
+		if w := th.wait(email, "9.9.9.9"); w != 0 {
+			t.Fatalf("address blocked after %d failures", i)
+		}
+		th.fail(email, "9.9.9.9")
+	}
+	now = now.Add(5 * time.Minute)
+	if w := th.wait("fresh@x", "9.9.9.9"); w != ipStart.Add(throttleWindow).Sub(now) {
+		t.Errorf("address over its limit: wait %s", w)
+	}
+	if w := th.wait("fresh@x", "8.8.8.8"); w != 0 {
+		t.Errorf("another address is blocked: %s", w)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -43,12 +44,43 @@ func isMultipart(r *http.Request) bool {
 	return err == nil && mt == "multipart/form-data"
 }
 
+// The cookie parsers below read what a browser (or an attacker) sends. Each accepts only the
+// exact form KAM writes and answers "absent" for anything else, in time bounded by that form.
+
 // langOf returns the language remembered in the kam_lang cookie, or the default zh-CN.
 func langOf(r *http.Request) string {
 	if c, err := r.Cookie(langCookie); err == nil {
-		return locale.Match(c.Value)
+		return parseLang(c.Value)
 	}
 	return locale.ZH
+}
+
+// parseLang reads a kam_lang value: a language tag of at most 35 characters (BCP 47's bound
+// for the tags in use), else the default.
+func parseLang(v string) string {
+	if len(v) > 35 {
+		return locale.ZH
+	}
+	return locale.Match(v)
+}
+
+// secretCookie returns the value of a cookie holding a secret KAM generated (the session, the
+// login form's double-submit token), or "" when it is absent or not of that form.
+func secretCookie(r *http.Request, name string) string {
+	c, err := r.Cookie(name)
+	if err != nil || !kam.ValidSecret(c.Value) {
+		return ""
+	}
+	return c.Value
+}
+
+// parseFlash reads a kam_flash value: only catalog keys under "flash." are shown, so a forged
+// cookie cannot put text of its own on the page.
+func parseFlash(L *locale.Printer, v string) string {
+	if len(v) > 100 || !strings.HasPrefix(v, "flash.") || !L.Has(v) {
+		return ""
+	}
+	return L.T(v)
 }
 
 // csrfToken derives the CSRF token from the session secret. An attacker's page cannot read the
@@ -92,12 +124,15 @@ func (u *ui) handleUpload(rt *router, pattern string, p Permission, h func(rq *u
 func (u *ui) authed(p Permission, h func(rq *uiReq), upload bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		L := locale.New(langOf(r))
-		c, err := r.Cookie(sessionCookie)
-		if err != nil || c.Value == "" {
+		secret := secretCookie(r, sessionCookie)
+		if secret == "" {
+			if _, err := r.Cookie(sessionCookie); err == nil {
+				u.clearCookie(w, sessionCookie) // a malformed or tampered cookie
+			}
 			u.toLogin(w, r)
 			return
 		}
-		user, err := u.s.Users.SessionUser(r.Context(), c.Value)
+		user, err := u.s.Users.SessionUser(r.Context(), secret)
 		if err != nil {
 			if code := kam.ErrorCodeOf(err); code == kam.EUnauthorized || code == kam.ENotFound {
 				if err := u.s.auditDenied(r.Context(), "session", 0, nil, map[string]any{"reason": "invalid or expired session", "path": r.URL.Path}); err != nil {
@@ -120,7 +155,7 @@ func (u *ui) authed(p Permission, h func(rq *uiReq), upload bool) http.Handler {
 			r.Body = http.MaxBytesReader(w, r.Body, limit)
 		}
 		actor := kam.ActorOf(user)
-		rq := &uiReq{u: u, w: w, user: user, actor: actor, L: L, csrf: csrfToken(c.Value)}
+		rq := &uiReq{u: u, w: w, user: user, actor: actor, L: L, csrf: csrfToken(secret)}
 		rq.r = r.WithContext(kam.WithActor(r.Context(), actor))
 		if !p.allows(actor, r.PathValue) {
 			rq.fail(kam.Errorf(kam.EForbidden, "your role may not %s", p.describe(r.PathValue))) // audited as denied
@@ -211,8 +246,8 @@ func randomToken() string {
 // loginForm shows the login page; a visitor who is already logged in moves on.
 func (u *ui) loginForm(w http.ResponseWriter, r *http.Request) {
 	next := safeNext(r.URL.Query().Get("next"))
-	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
-		if _, err := u.s.Users.SessionUser(r.Context(), c.Value); err == nil {
+	if secret := secretCookie(r, sessionCookie); secret != "" {
+		if _, err := u.s.Users.SessionUser(r.Context(), secret); err == nil {
 			http.Redirect(w, r, next, http.StatusSeeOther)
 			return
 		}
@@ -220,13 +255,11 @@ func (u *ui) loginForm(w http.ResponseWriter, r *http.Request) {
 	u.renderLogin(w, r, http.StatusOK, "", "", r.URL.Query().Get("next"))
 }
 
-func (u *ui) renderLogin(w http.ResponseWriter, r *http.Request, status int, email, errKey, next string) {
+func (u *ui) renderLogin(w http.ResponseWriter, r *http.Request, status int, email, errKey, next string, args ...any) {
 	L := locale.New(langOf(r))
 	// Reuse the token of an earlier visit, so a second login tab does not invalidate the first.
-	token := ""
-	if c, err := r.Cookie(loginCookie); err == nil && len(c.Value) == 43 {
-		token = c.Value
-	} else {
+	token := secretCookie(r, loginCookie)
+	if token == "" {
 		token = randomToken()
 	}
 	http.SetCookie(w, u.cookie(loginCookie, token, 3600))
@@ -235,7 +268,7 @@ func (u *ui) renderLogin(w http.ResponseWriter, r *http.Request, status int, ema
 		p.Next = safeNext(next)
 	}
 	if errKey != "" {
-		p.Error = L.T(errKey)
+		p.Error = L.T(errKey, args...)
 	}
 	u.render(w, r, status, "login", p)
 }
@@ -244,34 +277,49 @@ func (u *ui) renderLogin(w http.ResponseWriter, r *http.Request, status int, ema
 func (u *ui) login(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	email := strings.TrimSpace(r.PostFormValue("email"))
+	if len(email) > kam.MaxEmailLen {
+		email = email[:kam.MaxEmailLen]
+	}
 	password := r.PostFormValue("password")
 	next := r.PostFormValue("next")
-	c, err := r.Cookie(loginCookie)
-	if err != nil || !sameOrigin(r) || !tokensEqual(r.PostFormValue("csrf"), c.Value) {
+	token := secretCookie(r, loginCookie)
+	if token == "" || !sameOrigin(r) || !tokensEqual(r.PostFormValue("csrf"), token) {
 		u.renderLogin(w, r, http.StatusForbidden, email, "login.expired", next)
 		return
 	}
 	ip := clientIP(r)
-	if !u.throttle.allow(email, ip) {
-		if err := u.s.auditLoginFailure(r.Context(), email, "throttled"); err != nil {
+	ctx := r.Context()
+	if wait := u.throttle.wait(email, ip); wait > 0 {
+		if err := u.s.auditLoginFailure(ctx, email, "throttled"); err != nil {
 			u.errorPage(w, r, locale.New(langOf(r)), nil, err)
 			return
 		}
-		u.renderLogin(w, r, http.StatusTooManyRequests, email, "login.throttled", next)
+		retry := int((wait + time.Minute - 1) / time.Minute)
+		w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
+		L := locale.New(langOf(r))
+		u.renderLogin(w, r, http.StatusTooManyRequests, email, "login.throttled", next, retry, L.DateTime(u.s.Now().Add(wait)))
 		return
 	}
-	user, err := u.s.Users.Authenticate(r.Context(), email, password)
+	user, err := u.s.Users.Authenticate(ctx, email, password)
 	if err != nil {
 		if kam.ErrorCodeOf(err) != kam.EUnauthorized {
 			u.errorPage(w, r, locale.New(langOf(r)), nil, err)
 			return
 		}
-		u.throttle.fail(email, ip)
+		u.throttle.fail(email, ip) // the user service recorded the failure (auditedUsers)
 		u.renderLogin(w, r, http.StatusUnauthorized, email, "login.failed", next)
 		return
 	}
 	u.throttle.succeed(email)
-	secret, err := u.s.Users.CreateSession(r.Context(), user.ID)
+	// A session id the browser held before (perhaps planted by someone else) ends here: the
+	// login starts a new one (no session fixation).
+	if old := secretCookie(r, sessionCookie); old != "" {
+		if err := u.s.Users.DeleteSession(ctx, old); err != nil {
+			u.errorPage(w, r, locale.New(langOf(r)), nil, err)
+			return
+		}
+	}
+	secret, err := u.s.Users.CreateSession(ctx, user.ID)
 	if err != nil {
 		u.errorPage(w, r, locale.New(langOf(r)), nil, err)
 		return
@@ -285,8 +333,8 @@ func (u *ui) login(w http.ResponseWriter, r *http.Request) {
 
 // logout ends the session on the server, not only in the browser.
 func (u *ui) logout(rq *uiReq) {
-	if c, err := rq.r.Cookie(sessionCookie); err == nil {
-		if err := u.s.Users.DeleteSession(rq.r.Context(), c.Value); err != nil {
+	if secret := secretCookie(rq.r, sessionCookie); secret != "" {
+		if err := u.s.Users.DeleteSession(rq.r.Context(), secret); err != nil {
 			rq.fail(err)
 			return
 		}
@@ -353,23 +401,29 @@ func (t *loginThrottle) clock() time.Time {
 	return t.now()
 }
 
-func (t *loginThrottle) over(key string, max int, now time.Time) bool {
+// over returns how long key stays blocked, 0 when it is not.
+func (t *loginThrottle) over(key string, max int, now time.Time) time.Duration {
 	e, ok := t.entries[key]
 	if !ok {
-		return false
+		return 0
 	}
 	if now.Sub(e.first) >= throttleWindow {
 		delete(t.entries, key)
-		return false
+		return 0
 	}
-	return e.fails >= max
+	if e.fails < max {
+		return 0
+	}
+	return e.first.Add(throttleWindow).Sub(now)
 }
 
-func (t *loginThrottle) allow(email, ip string) bool {
+// wait returns how long a login for email from ip must wait: 0 when it may go ahead, else the
+// longer of the e-mail's and the address's remaining blocks.
+func (t *loginThrottle) wait(email, ip string) time.Duration {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	now := t.clock()
-	return !t.over("e:"+strings.ToLower(email), maxPerEmail, now) && !t.over("i:"+ip, maxPerIP, now)
+	return max(t.over("e:"+strings.ToLower(email), maxPerEmail, now), t.over("i:"+ip, maxPerIP, now))
 }
 
 func (t *loginThrottle) fail(email, ip string) {

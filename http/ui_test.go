@@ -49,24 +49,30 @@ func newUIEnv(t *testing.T, db *sqldb.DB) *uiEnv {
 	return newUIEnvLoaded(t, db, p)
 }
 
-// newUIEnvLoaded serves the UI over db, which already holds portfolio p.
-func newUIEnvLoaded(t *testing.T, db *sqldb.DB, p *demo.Portfolio) *uiEnv {
+// newUIEnvLoaded serves the UI over db, which already holds portfolio p; opts adjust the
+// server (its clock, Secure cookies) before it starts.
+func newUIEnvLoaded(t *testing.T, db *sqldb.DB, p *demo.Portfolio, opts ...func(*kamhttp.Server)) *uiEnv {
 	t.Helper()
 	customers := sqldb.NewCustomerService(db)
 	ledger := sqldb.NewLedgerService(db, customers)
 	audit := sqldb.NewAuditLog(db)
 	t.Cleanup(func() { audit.Close() })
+	users := sqldb.NewUserService(db)
 	s := &kamhttp.Server{
 		Audit:     audit,
 		Customers: customers,
 		Ledger:    ledger,
 		Exporter:  ledger,
 		Imports:   ledger,
-		Users:     sqldb.NewUserService(db),
+		Users:     users,
 		Borrow:    sqldb.NewBorrowService(db, customers),
+		Handover:  sqldb.NewHandoverService(db, customers, users),
 		Ping:      db.Ping,
 		Version:   "test",
 		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
+	}
+	for _, o := range opts {
+		o(s)
 	}
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)

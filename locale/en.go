@@ -16,7 +16,7 @@ var en = map[string]string{
 	"login.submit":    "Sign in",
 	"login.failed":    "The e-mail address or password is not correct.",
 	"login.expired":   "The sign-in page had expired. Please enter your details again.",
-	"login.throttled": "Too many failed attempts. Please try again later.",
+	"login.throttled": "Too many failed attempts. Please try again in %d minutes (after %s).",
 
 	// Flash notices after a redirect
 	"flash.saved":      "Saved.",

@@ -18,7 +18,7 @@ var zh = map[string]string{
 	"login.submit":    "登录",
 	"login.failed":    "电子邮件或密码不正确。",
 	"login.expired":   "登录页面已过期，请重新输入后提交。",
-	"login.throttled": "登录失败次数过多，请稍后再试。",
+	"login.throttled": "登录失败次数过多，请在 %d 分钟后（%s 之后）再试。",
 
 	// Flash notices after a redirect
 	"flash.saved":      "已保存。",

@@ -32,6 +32,8 @@ type Base struct {
 	NavAudit bool
 	// NavBorrow shows the borrowing page (借阅), which every user may use.
 	NavBorrow bool
+	// NavTeam shows the handover page to those who hand over customers.
+	NavTeam bool
 }
 
 // Option is one choice of a select.
