@@ -290,3 +290,70 @@ func TestUIHandover(t *testing.T) {
 		}
 	})
 }
+
+// TestSecurityHeaders checks the headers on every kind of answer: pages, redirects, the API
+// (success and problems), the OpenAPI document, static files, error pages and 404s.
+func TestSecurityHeaders(t *testing.T) {
+	sqldbtest.ForEachDialect(t, func(t *testing.T, db *sqldb.DB) {
+		now := time.Date(2026, 6, 1, 1, 0, 0, 0, time.UTC)
+		e := newUIEnvClock(t, db, &now)
+		admin := e.p.Users[0].User
+		_, token, err := sqldb.NewUserService(db).CreateToken(kam.WithActor(context.Background(), kam.System), kam.NewToken{UserID: admin.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := e.browser()
+		csrf := b.login(admin.Email)
+		css := regexp.MustCompile(`href="(/static/[^"]+\.css)"`).FindStringSubmatch(b.get("/customers").body)
+		if css == nil {
+			t.Fatal("no stylesheet link")
+		}
+		bearer := http.Header{"Authorization": {"Bearer " + token}}
+		anon := e.browser()
+		for _, c := range []struct {
+			name   string
+			b      *browser
+			method string
+			path   string
+			form   url.Values
+			hdr    http.Header
+			status int
+		}{
+			{"login page", anon, "GET", "/login", nil, nil, 200},
+			{"redirect to login", anon, "GET", "/customers", nil, nil, 303},
+			{"page", b, "GET", "/customers", nil, nil, 200},
+			{"tokens page", b, "GET", "/account/tokens", nil, nil, 200},
+			{"static file", anon, "GET", css[1], nil, nil, 200},
+			{"static 404", anon, "GET", "/static/nothing.js", nil, nil, 404},
+			{"UI 404", b, "GET", "/no/such/page", nil, nil, 404},
+			{"file outside scope (404 page)", b, "GET", "/customers/999999", nil, nil, 404},
+			{"CSRF refusal", b, "POST", "/account/tokens", url.Values{"csrf": {"wrong"}}, nil, 403},
+			{"form error", b, "POST", "/account/tokens", url.Values{"csrf": {csrf}, "days": {"0"}}, nil, 422},
+			{"API", anon, "GET", "/api/v1/me", nil, bearer, 200},
+			{"API 401", anon, "GET", "/api/v1/me", nil, nil, 401},
+			{"API 404", anon, "GET", "/api/v1/customers/999999", nil, bearer, 404},
+			{"API unknown path", anon, "GET", "/api/v1/nothing", nil, bearer, 404},
+			{"OpenAPI document", anon, "GET", "/api/v1/openapi.json", nil, nil, 200},
+			{"health", anon, "GET", "/healthz", nil, nil, 200},
+		} {
+			r := c.b.do(c.method, c.path, c.form, c.hdr)
+			if r.status != c.status {
+				t.Errorf("%s: status %d, want %d", c.name, r.status, c.status)
+			}
+			csp := r.header.Get("Content-Security-Policy")
+			if !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe-inline") || strings.Contains(csp, "unsafe-eval") ||
+				!strings.Contains(csp, "frame-ancestors 'none'") || !strings.Contains(csp, "default-src 'self'") {
+				t.Errorf("%s: CSP %q", c.name, csp)
+			}
+			if got := r.header.Get("X-Content-Type-Options"); got != "nosniff" {
+				t.Errorf("%s: X-Content-Type-Options %q", c.name, got)
+			}
+			if got := r.header.Get("Referrer-Policy"); got == "" || got == "unsafe-url" {
+				t.Errorf("%s: Referrer-Policy %q", c.name, got)
+			}
+			if strings.Contains(r.header.Get("Content-Type"), "text/html") && regexp.MustCompile(`<script(\s[^>]*)?>[^<]`).MatchString(r.body) {
+				t.Errorf("%s: an inline script in the page", c.name)
+			}
+		}
+	})
+}
