@@ -357,3 +357,85 @@ func TestSecurityHeaders(t *testing.T) {
 		}
 	})
 }
+
+// TestCSRFEveryRoute walks every registered UI route that changes state and checks that a
+// request without the CSRF token, with a wrong one, or from another origin is refused and
+// changes nothing. A new route is covered as soon as it is registered.
+func TestCSRFEveryRoute(t *testing.T) {
+	sqldbtest.ForEachDialect(t, func(t *testing.T, db *sqldb.DB) {
+		now := time.Date(2026, 6, 1, 1, 0, 0, 0, time.UTC)
+		var srv *kamhttp.Server
+		e := newUIEnvClock(t, db, &now, func(s *kamhttp.Server) { srv = s })
+		admin := e.p.Users[0].User
+		b := e.browser()
+		csrf := b.login(admin.Email)
+		sys := kam.WithActor(context.Background(), kam.System)
+		before, err := e.cs.FindCustomerByID(sys, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, total, _ := e.cs.FindCustomers(sys, kam.CustomerFilter{Limit: 1})
+		param := regexp.MustCompile(`\{(\w+)\}`)
+		walked := 0
+		for _, route := range srv.Routes() {
+			method, path, _ := strings.Cut(route.Pattern, " ")
+			if method == "GET" || method == "HEAD" || path == "" || route.OperationID != "" || strings.HasPrefix(path, "/api/") {
+				continue // the API authenticates with tokens, not cookies
+			}
+			walked++
+			path = param.ReplaceAllStringFunc(path, func(p string) string {
+				if p == "{kind}" {
+					return "customers"
+				}
+				return "1"
+			})
+			b := b
+			if path == "/login" {
+				b = e.browser() // a visitor: the login form's own double-submit token
+				b.get("/login")
+			}
+			for _, c := range []struct {
+				name string
+				form url.Values
+				hdr  http.Header
+			}{
+				{"no token", url.Values{"name": {"x"}}, nil},
+				{"wrong token", url.Values{"csrf": {strings.Repeat("0", 64)}, "name": {"x"}}, nil},
+				{"wrong header token", url.Values{"name": {"x"}}, http.Header{"X-Csrf-Token": {"forged"}}},
+				{"another origin", url.Values{"csrf": {csrf}, "name": {"x"}}, http.Header{"Origin": {"https://evil.example"}}},
+			} {
+				if r := b.do(method, path, c.form, c.hdr); r.status != http.StatusForbidden {
+					t.Errorf("%s %s, %s: %d, want 403", method, path, c.name, r.status)
+				}
+			}
+			// A multipart body (a file upload) without the token.
+			body := "--X\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\nContent-Type: text/csv\r\n\r\ncode,name\r\nZ1,Z\r\n--X--\r\n"
+			req, _ := http.NewRequest(method, e.srv.URL+path, strings.NewReader(body))
+			req.Header.Set("Content-Type", "multipart/form-data; boundary=X")
+			res, err := b.c.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != http.StatusForbidden {
+				t.Errorf("%s %s, multipart without token: %d, want 403", method, path, res.StatusCode)
+			}
+		}
+		if walked < 10 {
+			t.Fatalf("only %d state-changing UI routes found", walked)
+		}
+		after, err := e.cs.FindCustomerByID(sys, 1)
+		if err != nil || after.Version != before.Version {
+			t.Errorf("customer 1 changed by refused requests: %v %v", after, err)
+		}
+		if _, n, _ := e.cs.FindCustomers(sys, kam.CustomerFilter{Limit: 1}); n != total {
+			t.Errorf("customers %d → %d", total, n)
+		}
+		if r := b.get("/customers"); r.status != http.StatusOK {
+			t.Errorf("the session ended by a forged logout: %d", r.status)
+		}
+		if tokens, _ := sqldb.NewUserService(db).FindTokens(sys, admin.ID); len(tokens) != 0 {
+			t.Errorf("a forged request created tokens: %d", len(tokens))
+		}
+	})
+}
