@@ -153,6 +153,21 @@ func checkSchema(ctx context.Context, db *sqldb.DB) error {
 	return err
 }
 
+// openUser connects to the current database and finds the user of an e-mail.
+func (a *app) openUser(ctx context.Context, email string) (*sqldb.DB, *sqldb.UserService, *kam.User, error) {
+	db, err := a.openCurrent(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	users := sqldb.NewUserService(db)
+	u, err := users.FindUserByEmail(ctx, email)
+	if err != nil {
+		db.Close()
+		return nil, nil, nil, fmt.Errorf("user %s: %w", email, err)
+	}
+	return db, users, u, nil
+}
+
 func (a *app) tokenCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "token", Short: "Manage API tokens"}
 	var user, name, scope string
@@ -169,16 +184,11 @@ deactivated.`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := system(cmd.Context())
-			db, err := a.openCurrent(ctx)
+			db, users, u, err := a.openUser(ctx, user)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			users := sqldb.NewUserService(db)
-			u, err := users.FindUserByEmail(ctx, user)
-			if err != nil {
-				return fmt.Errorf("user %s: %w", user, err)
-			}
 			_, token, err := users.CreateToken(ctx, kam.NewToken{UserID: u.ID, Name: name, Scope: kam.TokenScope(scope), TTL: expires})
 			if err != nil {
 				return err
@@ -206,16 +216,11 @@ deactivated.`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := system(cmd.Context())
-			db, err := a.openCurrent(ctx)
+			db, users, u, err := a.openUser(ctx, listUser)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			users := sqldb.NewUserService(db)
-			u, err := users.FindUserByEmail(ctx, listUser)
-			if err != nil {
-				return fmt.Errorf("user %s: %w", listUser, err)
-			}
 			tokens, err := users.FindTokens(ctx, u.ID)
 			if err != nil {
 				return err
