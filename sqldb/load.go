@@ -49,6 +49,9 @@ func (db *DB) LoadDemo(ctx context.Context, p *demo.Portfolio) error {
 		if err := u.Validate(); err != nil {
 			return fmt.Errorf("demo user %s: %w", u.Email, err)
 		}
+		if err := kam.ValidatePassword(u.Email, pu.Password); err != nil {
+			return fmt.Errorf("demo user %s: %w", u.Email, err)
+		}
 		h, ok := hashes[pu.Password]
 		if !ok {
 			if h, err = hashPassword(pu.Password); err != nil {
