@@ -115,10 +115,10 @@ type TokenScope string
 
 // The scopes of API tokens.
 const (
-	// ScopeRead allows only GET and HEAD requests.
-	ScopeRead TokenScope = "read"
-	// ScopeReadWrite allows everything the user may do.
-	ScopeReadWrite TokenScope = "read-write"
+	// TokenRead allows only GET and HEAD requests.
+	TokenRead TokenScope = "read"
+	// TokenReadWrite allows everything the user may do.
+	TokenReadWrite TokenScope = "read-write"
 )
 
 // Token lifetimes and limits.
@@ -157,9 +157,9 @@ func (nt *NewToken) Validate() error {
 	nt.Name = strings.TrimSpace(nt.Name)
 	v.MaxLen("name", nt.Name, MaxTokenNameLen)
 	if nt.Scope == "" {
-		nt.Scope = ScopeReadWrite
+		nt.Scope = TokenReadWrite
 	}
-	v.OneOf("scope", string(nt.Scope), []string{string(ScopeRead), string(ScopeReadWrite)}, true)
+	v.OneOf("scope", string(nt.Scope), []string{string(TokenRead), string(TokenReadWrite)}, true)
 	if nt.TTL == 0 {
 		nt.TTL = DefaultTokenTTL
 	}

@@ -148,7 +148,7 @@ func (s *Server) apiAuth(api huma.API) func(huma.Context, func(huma.Context)) {
 			}
 			return
 		}
-		if m := ctx.Method(); tok.Scope != kam.ScopeReadWrite && m != http.MethodGet && m != http.MethodHead {
+		if m := ctx.Method(); tok.Scope != kam.TokenReadWrite && m != http.MethodGet && m != http.MethodHead {
 			ctx.SetHeader("WWW-Authenticate", `Bearer realm="kam", error="insufficient_scope", scope="read-write"`)
 			huma.WriteErr(api, ctx, http.StatusForbidden, "this token's scope is \""+string(tok.Scope)+"\": it may only read (GET, HEAD); "+m+" needs a read-write token",
 				&huma.ErrorDetail{Location: "header.Authorization", Message: "token scope " + string(tok.Scope) + " does not allow " + m, Value: string(tok.Scope)})

@@ -128,6 +128,18 @@ var matrix = map[string]allow{
 	"POST /api/v1/users":       {own: "admin"},
 	"GET /api/v1/users/{id}":   {own: "admin"},
 	"PATCH /api/v1/users/{id}": {own: "admin"},
+	// Handover: the body the matrix sends is refused (422) after the permission check.
+	"POST /api/v1/users/{id}/handover": {own: managers},
+	// API tokens: everyone's own; admins revoke anyone's.
+	"GET /api/v1/tokens":               {own: everyone},
+	"POST /api/v1/tokens":              {own: everyone},
+	"DELETE /api/v1/tokens/{id}":       {own: everyone, other: "admin"},
+	"GET /account/tokens":              {own: everyone},
+	"POST /account/tokens":             {own: everyone},
+	"POST /account/tokens/{id}/revoke": {own: everyone, other: nobody},
+	"GET /team":                        {own: managers},
+	"GET /users/{id}/handover":         {own: managers},
+	"POST /users/{id}/handover":        {own: managers},
 
 	// The API: customer files, their units and contacts.
 	"GET /api/v1/customers":                {own: everyone, query: "q=%E7%9F%A9%E9%98%B5%E5%AE%A2%E6%88%B7"},
@@ -240,7 +252,8 @@ func newMatrixFixture(t *testing.T, db *sqldb.DB) *matrixFixture {
 	t.Cleanup(func() { audit.Close() })
 	borrow := sqldb.NewBorrowService(db, customers)
 	s := &kamhttp.Server{Customers: customers, Ledger: ledger, Exporter: ledger, Imports: ledger, Users: users, Ping: db.Ping,
-		Audit: audit, Borrow: borrow, Version: "test", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+		Audit: audit, Borrow: borrow, Handover: sqldb.NewHandoverService(db, customers, users),
+		Version: "test", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
 	f := &matrixFixture{env: &uiEnv{t: t, srv: srv, db: db, cs: customers}, server: s, users: map[string]*kam.User{}, tokens: map[string]string{},
@@ -266,6 +279,12 @@ func newMatrixFixture(t *testing.T, db *sqldb.DB) *matrixFixture {
 			t.Fatal(err)
 		}
 		f.tokens[u.key] = tok
+		// A spare token each, for the routes that revoke one.
+		spare, _, err := users.CreateToken(ctx, kam.NewToken{UserID: nu.ID, Name: "spare"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.ids["spare."+u.key] = spare.ID
 	}
 
 	codes := f.codes
@@ -430,6 +449,14 @@ func (f *matrixFixture) path(c matrixCase) (string, string) {
 			v = itoaTest(f.ids[c.scope+".contact"])
 		case name == "id" && strings.HasPrefix(p, "/api/v1/users/"):
 			v = itoaTest(f.users["rep2"].ID)
+		case name == "id" && strings.HasPrefix(p, "/users/"):
+			v = itoaTest(f.users["rep"].ID) // a user of the supervisor's team
+		case name == "id" && (strings.HasPrefix(p, "/api/v1/tokens/") || strings.HasPrefix(p, "/account/tokens/")):
+			owner := c.role // one's own token, or one of a user outside the roles
+			if c.scope == "other" {
+				owner = "rep2"
+			}
+			v = itoaTest(f.ids["spare."+owner])
 		case name == "id" && strings.HasPrefix(p, "/import/"):
 			v = f.importOf(c.role, c.scope)
 		case name == "kind":

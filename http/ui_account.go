@@ -48,9 +48,9 @@ func (rq *uiReq) tokensPage(status int, p *web.TokensPage) {
 	}
 	p.Base = rq.base(L.T("tokens.title"), "tokens")
 	if p.Scope == "" {
-		p.Scope = string(kam.ScopeReadWrite)
+		p.Scope = string(kam.TokenReadWrite)
 	}
-	for _, s := range []kam.TokenScope{kam.ScopeReadWrite, kam.ScopeRead} {
+	for _, s := range []kam.TokenScope{kam.TokenReadWrite, kam.TokenRead} {
 		p.Scopes = append(p.Scopes, web.Option{Value: string(s), Label: L.T("tokens.scope." + string(s)), Selected: p.Scope == string(s)})
 	}
 	if p.Days == "" {
@@ -197,7 +197,7 @@ func (rq *uiReq) handoverPage(status int, chosen map[int64]bool, deactivate bool
 	p := &web.HandoverPage{From: from, Customers: n, Deactivate: deactivate, Error: msg}
 	p.Base = rq.base(rq.L.T("handover.title", from.Name), "team")
 	for _, u := range users {
-		if u.ID == from.ID || !u.Active || !kam.CanCreateCustomer(kam.ActorOf(u)) {
+		if u.ID == from.ID || !u.Active || !kam.RoleOwnsFiles(u.Role) {
 			continue
 		}
 		p.Receivers = append(p.Receivers, web.Option{Value: strconv.FormatInt(u.ID, 10),

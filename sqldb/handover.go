@@ -202,7 +202,7 @@ func (s *HandoverService) checkReceivers(tx *Tx, a *kam.Actor, h kam.Handover, t
 			return fieldErr(kam.EInvalid, field, "not_found", fmt.Sprintf("no user with id %d", id))
 		case !u.active:
 			return fieldErr(kam.EInvalid, field, "inactive", "the user is no longer active")
-		case !kam.CanCreateCustomer(&kam.Actor{UserID: u.id, Role: u.role}):
+		case !kam.RoleOwnsFiles(u.role):
 			return fieldErr(kam.EInvalid, field, "cannot_own", fmt.Sprintf("a %s cannot own customer files", u.role))
 		case teamOnly && !u.inTeamOf(a):
 			return fieldErr(kam.EForbidden, field, "outside_team", "a supervisor hands over only within their own team")

@@ -30,7 +30,7 @@ func TestTokens(t *testing.T) {
 			t.Fatal(err)
 		}
 		rec, tok := mustToken(t, users, ctx, kam.NewToken{UserID: u.ID, Name: "script", TTL: time.Hour})
-		if rec.Scope != kam.ScopeReadWrite || rec.Name != "script" || !rec.ExpiresAt.Equal(clock.Add(time.Hour)) {
+		if rec.Scope != kam.TokenReadWrite || rec.Name != "script" || !rec.ExpiresAt.Equal(clock.Add(time.Hour)) {
 			t.Errorf("token record %+v", rec)
 		}
 		other1 := "A" // a token with its last character changed (to one it does not already have)
@@ -43,7 +43,7 @@ func TestTokens(t *testing.T) {
 			}
 		}
 		for _, s := range []*sqldb.UserService{users, other} {
-			if got, tr, err := s.TokenUser(ctx, tok); err != nil || got.ID != u.ID || tr.ID != rec.ID || tr.Scope != kam.ScopeReadWrite {
+			if got, tr, err := s.TokenUser(ctx, tok); err != nil || got.ID != u.ID || tr.ID != rec.ID || tr.Scope != kam.TokenReadWrite {
 				t.Fatalf("valid token: %v %v %v", got, tr, err)
 			}
 		}
@@ -90,8 +90,8 @@ func TestTokens(t *testing.T) {
 			t.Errorf("rep makes a token for another user: %v", err)
 		}
 		// Defaults and bounds.
-		def, _ := mustToken(t, users, as2, kam.NewToken{UserID: u2.ID, Scope: kam.ScopeRead})
-		if !def.ExpiresAt.Equal(clock.Add(kam.DefaultTokenTTL)) || def.Scope != kam.ScopeRead {
+		def, _ := mustToken(t, users, as2, kam.NewToken{UserID: u2.ID, Scope: kam.TokenRead})
+		if !def.ExpiresAt.Equal(clock.Add(kam.DefaultTokenTTL)) || def.Scope != kam.TokenRead {
 			t.Errorf("default token %+v", def)
 		}
 		for _, nt := range []kam.NewToken{

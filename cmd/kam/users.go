@@ -204,7 +204,7 @@ deactivated.`,
 	create.Flags().StringVar(&user, "user", "", "e-mail of the user the token acts as")
 	create.Flags().DurationVar(&expires, "expires", kam.DefaultTokenTTL, "lifetime of the token (at most 8760h)")
 	create.Flags().StringVar(&name, "name", "", "a label for the token (what uses it)")
-	create.Flags().StringVar(&scope, "scope", string(kam.ScopeReadWrite), "read (GET and HEAD only) or read-write")
+	create.Flags().StringVar(&scope, "scope", string(kam.TokenReadWrite), "read (GET and HEAD only) or read-write")
 	create.MarkFlagRequired("user")
 
 	var listUser string
