@@ -132,6 +132,13 @@ func (s *HandoverService) HandOver(ctx context.Context, h kam.Handover) (*kam.Ha
 			res.Teams++
 		}
 	}
+	// The leaving user's pending requests and live borrowing grants go to the first receiver,
+	// who takes up the work (the decided history stays with the leaver).
+	grants, err := TransferGrants(tx, h.FromID, h.To[0])
+	if err != nil {
+		return nil, err
+	}
+	res.Grants = int(grants)
 	if h.Deactivate && from.active {
 		if _, err := tx.Exec("UPDATE users SET active = 0, version = version + 1, updated_at = ? WHERE id = ?", s.db.timeArg(tx.now), h.FromID); err != nil {
 			return nil, err
