@@ -3,7 +3,6 @@ package sqldb
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"strings"
 	"time"
@@ -85,15 +84,7 @@ func (s *BorrowService) BorrowSettings(ctx context.Context) (kam.BorrowSettings,
 
 func (s *BorrowService) settings(ctx context.Context, c conn) (kam.BorrowSettings, error) {
 	out := kam.DefaultBorrowSettings()
-	var v string
-	err := c.queryRow(ctx, "SELECT value FROM settings WHERE key = ?", borrowSettingsKey).Scan(&v)
-	if errors.Is(err, sql.ErrNoRows) {
-		return out, nil
-	}
-	if err != nil {
-		return out, err
-	}
-	if err := json.Unmarshal([]byte(v), &out); err != nil {
+	if err := readSetting(ctx, c, borrowSettingsKey, &out); err != nil {
 		return kam.DefaultBorrowSettings(), err
 	}
 	return out, nil
@@ -111,17 +102,7 @@ func (s *BorrowService) SaveBorrowSettings(ctx context.Context, set kam.BorrowSe
 	if err := set.Validate(); err != nil {
 		return err
 	}
-	tx, err := s.db.Begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if _, err := tx.Exec(`INSERT INTO settings (key, value, user_id, updated_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT (key) DO UPDATE SET value = excluded.value, user_id = excluded.user_id, updated_at = excluded.updated_at`,
-		borrowSettingsKey, mustJSON(set), a.UserID, s.db.timeArg(tx.now)); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return s.db.writeSetting(ctx, borrowSettingsKey, set, a.UserID)
 }
 
 // RequestBorrow asks to borrow a customer file outside the actor's scope. The customer is named

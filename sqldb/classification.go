@@ -155,15 +155,7 @@ func (s *LedgerService) AnalyticsSettings(ctx context.Context) (kam.AnalyticsSet
 	if _, err := actorOf(ctx); err != nil {
 		return out, err
 	}
-	var v string
-	err := s.db.reader().queryRow(ctx, "SELECT value FROM settings WHERE key = ?", analyticsSettingsKey).Scan(&v)
-	if errors.Is(err, sql.ErrNoRows) {
-		return out, nil
-	}
-	if err != nil {
-		return out, err
-	}
-	if err := json.Unmarshal([]byte(v), &out); err != nil {
+	if err := readSetting(ctx, s.db.reader(), analyticsSettingsKey, &out); err != nil {
 		return kam.DefaultAnalyticsSettings(), err
 	}
 	return out, nil
@@ -181,19 +173,5 @@ func (s *LedgerService) SaveAnalyticsSettings(ctx context.Context, set kam.Analy
 	if err := set.Validate(); err != nil {
 		return err
 	}
-	v, err := json.Marshal(set)
-	if err != nil {
-		return err
-	}
-	tx, err := s.db.Begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if _, err := tx.Exec(`INSERT INTO settings (key, value, user_id, updated_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT (key) DO UPDATE SET value = excluded.value, user_id = excluded.user_id, updated_at = excluded.updated_at`,
-		analyticsSettingsKey, string(v), a.UserID, s.db.timeArg(tx.now)); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return s.db.writeSetting(ctx, analyticsSettingsKey, set, a.UserID)
 }
