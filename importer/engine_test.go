@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -587,4 +588,56 @@ func TestImportXLSX(t *testing.T) {
 			t.Errorf("xlsx %+v %+v", s, o)
 		}
 	})
+}
+
+// TestImportOrderMetAgain: an order whose rows are far apart in a file (more orders in between
+// than the import keeps in memory) is still one order, both when the ledger was empty at the start
+// (the import remembers the orders it let go in a compact set) and when it was not (it looks them
+// up); a second run of the file changes nothing.
+func TestImportOrderMetAgain(t *testing.T) {
+	const between = 25000 // more than the orders an import session keeps open
+	var b strings.Builder
+	b.WriteString("order_no,order_date,customer_code,customer_name,product_code,product_name,category,quantity,unit_price,cost\n")
+	b.WriteString("FAR1,2025-01-02,K1,甲公司,P1,电机,电机,1,10,6\n")
+	for i := 0; i < between; i++ {
+		fmt.Fprintf(&b, "N%06d,2025-01-03,K%d,客户%d,P1,电机,电机,1,1,0.5\n", i, i%50+2, i%50+2)
+	}
+	b.WriteString("FAR1,2025-01-02,K1,甲公司,P1,电机,电机,2,10,12\n")
+	for _, prior := range []bool{false, true} {
+		t.Run(fmt.Sprintf("ledger empty %v", !prior), func(t *testing.T) {
+			sqldbtest.ForEachDialect(t, func(t *testing.T, db *sqldb.DB) {
+				e := newEnv(t, db)
+				if prior {
+					e.mustRun(e.file("first.csv", []byte(ordersCSV)), importer.RunOptions{Kind: "orders"})
+				}
+				path := e.file("far.csv", []byte(b.String()))
+				s := e.mustRun(path, importer.RunOptions{Kind: "orders"})
+				if s.Created != between+2 || s.Rejected != 0 {
+					t.Fatalf("summary %+v", s)
+				}
+				o := e.order("FAR1")
+				if len(o.Lines) != 2 || o.Lines[0].LineNo != 1 || o.Lines[1].LineNo != 2 || o.Lines[1].Amount != 20*kam.MoneyUnit {
+					t.Fatalf("FAR1 lines %+v", o.Lines)
+				}
+				e.checkRollups()
+				if m := e.sales("K1"); len(m) != 1 || m[0].Orders != 1 || m[0].Lines != 2 || m[0].NetRevenue != 30*kam.MoneyUnit {
+					t.Errorf("K1 rollup %+v", m)
+				}
+				again := e.mustRun(path, importer.RunOptions{Kind: "orders"})
+				if again.Unchanged != between+2 || again.Created+again.Updated+again.Rejected != 0 {
+					t.Errorf("second import %+v", again)
+				}
+				// A change to the far row updates that line, not the order's first.
+				edited := strings.Replace(b.String(), "FAR1,2025-01-02,K1,甲公司,P1,电机,电机,2,10,12", "FAR1,2025-01-02,K1,甲公司,P1,电机,电机,3,10,18", 1)
+				up := e.mustRun(e.file("far2.csv", []byte(edited)), importer.RunOptions{Kind: "orders"})
+				if up.Updated != 1 || up.Unchanged != between+1 {
+					t.Errorf("edited import %+v", up)
+				}
+				if o := e.order("FAR1"); len(o.Lines) != 2 || o.Lines[0].Amount != 10*kam.MoneyUnit || o.Lines[1].Amount != 30*kam.MoneyUnit {
+					t.Errorf("FAR1 lines after the edit %+v", o.Lines)
+				}
+				e.checkRollups()
+			})
+		})
+	}
 }

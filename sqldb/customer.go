@@ -754,7 +754,10 @@ func (s *CustomerService) Card(ctx context.Context, id int64, asOf *time.Time) (
 	if s.db.dialect == Postgres {
 		card, err = s.readCardPipelined(ctx, a, id)
 	} else {
-		card, err = s.readCard(ctx, c, a, id)
+		err = s.db.snapshot(ctx, func(c conn) (err error) {
+			card, err = s.readCard(ctx, c, a, id)
+			return err
+		})
 	}
 	if err != nil {
 		return nil, err

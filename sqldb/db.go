@@ -282,24 +282,35 @@ type queryer interface {
 type conn struct {
 	db *DB
 	q  queryer
+	// snap is the read transaction of a snapshot (see DB.snapshot), whose queries use the read
+	// pool's prepared statements on the transaction's connection.
+	snap *sql.Tx
+}
+
+// prepared is the read pool's prepared statement for q in this conn, or nil.
+func (c conn) prepared(ctx context.Context, q string) *sql.Stmt {
+	if c.q != c.db.read && c.snap == nil {
+		return nil
+	}
+	st := c.db.readStmt(ctx, q)
+	if st != nil && c.snap != nil {
+		st = c.snap.StmtContext(ctx, st)
+	}
+	return st
 }
 
 func (c conn) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	q = c.db.rebind(q)
-	if c.q == c.db.read {
-		if st := c.db.readStmt(ctx, q); st != nil {
-			return st.QueryContext(ctx, args...)
-		}
+	if st := c.prepared(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
 	}
 	return c.q.QueryContext(ctx, q, args...)
 }
 
 func (c conn) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	q = c.db.rebind(q)
-	if c.q == c.db.read {
-		if st := c.db.readStmt(ctx, q); st != nil {
-			return st.QueryRowContext(ctx, args...)
-		}
+	if st := c.prepared(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
 	}
 	return c.q.QueryRowContext(ctx, q, args...)
 }
@@ -309,7 +320,20 @@ func (c conn) exec(ctx context.Context, q string, args ...any) (sql.Result, erro
 }
 
 // reader returns a conn on the read pool.
-func (db *DB) reader() conn { return conn{db, db.read} }
+func (db *DB) reader() conn { return conn{db: db, q: db.read} }
+
+// snapshot runs fn with a conn whose queries share one read transaction on one connection of
+// the read pool: they see one state of the database. On SQLite it also saves work: the first
+// read transaction after any commit (an audit entry's too) resets the connection's page cache
+// and file mapping, once per transaction rather than once per query.
+func (db *DB) snapshot(ctx context.Context, fn func(conn) error) error {
+	tx, err := db.read.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	return fn(conn{db: db, q: tx, snap: tx})
+}
 
 // Tx is a write transaction. It carries the moment of the change, so that every row written in
 // one transaction has the same timestamp.
@@ -342,7 +366,7 @@ func (db *DB) beginConn(ctx context.Context) (*Tx, error) {
 		c.Close()
 		return nil, fmt.Errorf("begin: %w", err)
 	}
-	return &Tx{conn: conn{db, tx}, tx: tx, ctx: ctx, now: db.Now().UTC(), sqlConn: c}, nil
+	return &Tx{conn: conn{db: db, q: tx}, tx: tx, ctx: ctx, now: db.Now().UTC(), sqlConn: c}, nil
 }
 
 // copyRows writes rows into table: with COPY on PostgreSQL (several times faster than INSERT),
@@ -398,7 +422,7 @@ func (db *DB) Begin(ctx context.Context) (*Tx, error) {
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
-	return &Tx{conn: conn{db, tx}, tx: tx, ctx: ctx, now: db.Now().UTC()}, nil
+	return &Tx{conn: conn{db: db, q: tx}, tx: tx, ctx: ctx, now: db.Now().UTC()}, nil
 }
 
 // Commit commits the transaction.

@@ -34,10 +34,13 @@ type importSession struct {
 	orders     map[string]*orderAcc
 	orderQueue []string // the orders in the order the session met them
 	// evicted holds the numbers of orders this import wrote and let go, when the orders table
-	// was empty at the start (nil otherwise): then no other order needs looking up.
-	evicted map[string]struct{}
-	units   map[unitKey]int64
-	expense map[string]string // expense codes by code and by name
+	// was empty at the start (nil otherwise): then no other order needs looking up. A set of
+	// Bloom filters, not a map: a file of tens of millions of orders must not fill the memory.
+	evicted *keySet
+	// positions records what the file said about stored orders the session let go.
+	positions positioned
+	units     map[unitKey]int64
+	expense   map[string]string // expense codes by code and by name
 	// written counts the records the import wrote (for statistics after large imports).
 	written int
 	// occurrences counts rows without a reference by content, for their derived keys.
@@ -133,7 +136,7 @@ func (is *importSession) init() error {
 		return err
 	}
 	if anyOrder == 0 {
-		is.evicted = map[string]struct{}{}
+		is.evicted = newKeySet()
 	}
 	codes, err := tx.Query("SELECT code, name_zh, name_en FROM expense_codes")
 	if err != nil {
@@ -177,6 +180,9 @@ func (is *importSession) Finish(commit bool, sha256 string, summary any) error {
 		return nil
 	}
 	if err := is.tx.flushRollups(is.delta); err != nil {
+		return err
+	}
+	if err := is.dropPositions(); err != nil {
 		return err
 	}
 	if err := is.analyze(); err != nil {

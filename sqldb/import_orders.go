@@ -38,18 +38,21 @@ type orderAcc struct {
 const maxOpenOrders = 20000
 
 // forgetOrders lets the oldest orders go once the session holds too many.
-func (is *importSession) forgetOrders() {
+func (is *importSession) forgetOrders() error {
 	if len(is.orderQueue) <= maxOpenOrders {
-		return
+		return nil
 	}
 	drop := len(is.orderQueue) - maxOpenOrders/2
+	gone := make([]*orderAcc, 0, drop)
 	for _, no := range is.orderQueue[:drop] {
+		gone = append(gone, is.orders[no])
 		delete(is.orders, no)
 		if is.evicted != nil {
-			is.evicted[no] = struct{}{}
+			is.evicted.Add(no)
 		}
 	}
 	is.orderQueue = append(is.orderQueue[:0], is.orderQueue[drop:]...)
+	return is.savePositions(gone)
 }
 
 // remember keeps an order in the session.
@@ -107,10 +110,11 @@ func (is *importSession) OrderLines(rows []kam.OrderLineRow) ([]kam.RowResult, e
 	}
 	if is.evicted != nil {
 		// The orders table was empty when the import began: an order not in memory is stored
-		// only if this import wrote it and let it go.
+		// only if this import wrote it and let it go (or, rarely, the set answers maybe for
+		// one it did not: the lookup then finds nothing).
 		known := onos[:0]
 		for _, no := range onos {
-			if _, ok := is.evicted[no]; ok {
+			if is.evicted.MayHold(no) {
 				known = append(known, no)
 			}
 		}
@@ -296,7 +300,9 @@ func (is *importSession) OrderLines(rows []kam.OrderLineRow) ([]kam.RowResult, e
 			return nil, err
 		}
 	}
-	is.forgetOrders()
+	if err := is.forgetOrders(); err != nil {
+		return nil, err
+	}
 	return res, is.maybeFlush()
 }
 
@@ -395,6 +401,9 @@ func (is *importSession) loadOrders(nos []string) error {
 		return rows.Err()
 	})
 	if err != nil || len(loaded) == 0 {
+		return err
+	}
+	if err := is.restorePositions(loaded); err != nil {
 		return err
 	}
 	// The tallies of stored orders start from their stored lines.

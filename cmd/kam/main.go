@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"runtime/pprof"
 	"syscall"
 	_ "time/tzdata" // the business time zone (Asia/Shanghai) must resolve on machines without tzdata
 
@@ -46,7 +47,15 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	a := &app{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}
+	// KAM_CPUPROFILE names a file for a Go CPU profile of the whole command: how the import and
+	// classification benchmarks find where their time goes.
+	if path := os.Getenv("KAM_CPUPROFILE"); path != "" {
+		if f, err := os.Create(path); err == nil && pprof.StartCPUProfile(f) == nil {
+			defer f.Close()
+		}
+	}
 	err := a.root().ExecuteContext(ctx)
+	pprof.StopCPUProfile() // before os.Exit, which runs no deferred call
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "kam:", err)
 		var e *kam.Error
