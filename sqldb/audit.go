@@ -44,10 +44,10 @@ type AuditLog struct {
 	linger time.Duration
 }
 
-// sqliteAuditLinger: on SQLite every commit also costs each reader: its next read transaction
-// starts with an empty page cache and maps the file again. Waiting this long for more entries
-// under concurrent load makes batches several times larger, hence fewer commits, for at most
-// this much more latency. A lone request does not wait. (PostgreSQL readers keep their cache.)
+// sqliteAuditLinger: on SQLite a commit costs the writer the most (the WAL frames of every page
+// the batch touched, and now and then a checkpoint), and each reader of the audit file its page
+// cache. Waiting this long for more entries under concurrent load makes batches several times
+// larger, hence fewer commits, for at most this much more latency. A lone request does not wait.
 const sqliteAuditLinger = time.Millisecond
 
 type auditReq struct {
@@ -61,7 +61,7 @@ const maxAuditBatch = 500
 
 // NewAuditLog starts the log's writer; Close stops it.
 func NewAuditLog(db *DB) *AuditLog {
-	l := &AuditLog{db: db, queue: make(chan *auditReq, 4*maxAuditBatch), stop: make(chan struct{}), done: make(chan struct{})}
+	l := &AuditLog{db: db.auditStore(), queue: make(chan *auditReq, 4*maxAuditBatch), stop: make(chan struct{}), done: make(chan struct{})}
 	if db.dialect == SQLite {
 		l.linger = sqliteAuditLinger
 	}

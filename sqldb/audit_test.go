@@ -3,6 +3,7 @@ package sqldb_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -96,7 +97,7 @@ func TestAuditAppendOnly(t *testing.T) {
 			}
 			l := newAuditLog(t, db)
 			record(t, l, &kam.AuditEntry{Action: kam.AuditExport, ObjectType: "export"})
-			raw := sqldbtest.Raw(t, dsn)
+			raw := sqldbtest.RawAudit(t, dsn)
 			for _, q := range []string{"UPDATE audit_log SET actor_email = 'x' WHERE id = 1", "DELETE FROM audit_log WHERE id = 1"} {
 				if _, err := raw.Exec(q); err == nil {
 					t.Errorf("%s: the database allowed it", q)
@@ -315,7 +316,7 @@ func TestAuditVerifyTampering(t *testing.T) {
 							ObjectType: "customer", ObjectID: int64(i), CustomerID: &cust, Detail: map[string]any{"rows": i}})
 					}
 					verifyClean(t, l, 10)
-					raw := sqldbtest.Raw(t, dsn)
+					raw := sqldbtest.RawAudit(t, dsn)
 					sqldbtest.DropAuditGuards(t, raw, d)
 					for _, q := range c.tamper {
 						if _, err := raw.Exec(q); err != nil {
@@ -336,5 +337,69 @@ func TestAuditVerifyTampering(t *testing.T) {
 				})
 			}
 		})
+	}
+}
+
+// TestAuditFileMovesOldEntries: a SQLite database whose log was kept in the database file itself
+// gets its entries moved into the audit file when it is opened, once, chain and head intact; new
+// entries chain on after them; the readers of the database file are not written by the log.
+func TestAuditFileMovesOldEntries(t *testing.T) {
+	ctx := context.Background()
+	dsn := sqldbtest.DSN(t, sqldb.SQLite)
+	_, path, _ := sqldb.ParseDSN(dsn)
+	open := func() *sqldb.DB {
+		db, err := sqldb.Open(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		return db
+	}
+	db := open()
+	l := sqldb.NewAuditLog(db)
+	for i := 1; i <= 5; i++ {
+		record(t, l, &kam.AuditEntry{ActorID: int64(i), ActorEmail: "a@example.com", Action: kam.AuditCustomerView, ObjectType: "customer", ObjectID: int64(i)})
+	}
+	l.Close()
+	db.Close()
+
+	// The log as an older KAM kept it: in the database file, with no audit file beside it.
+	raw := sqldbtest.Raw(t, dsn)
+	for _, q := range []string{
+		"ATTACH DATABASE '" + sqldb.AuditPath(path) + "' AS a",
+		"INSERT INTO audit_log SELECT * FROM a.audit_log",
+		"UPDATE audit_head SET last_id = (SELECT last_id FROM a.audit_head), last_hash = (SELECT last_hash FROM a.audit_head)",
+		"DETACH DATABASE a",
+	} {
+		if _, err := raw.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	raw.Close()
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if err := os.Remove(sqldb.AuditPath(path) + suffix); err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+	}
+
+	for round := 0; round < 2; round++ { // the second open moves nothing again
+		db = open()
+		l = sqldb.NewAuditLog(db)
+		verifyClean(t, l, int64(5+round))
+		e := &kam.AuditEntry{ActorEmail: "b@example.com", Action: kam.AuditLoginFailure, ObjectType: "user"}
+		record(t, l, e)
+		if e.ID != int64(6+round) {
+			t.Fatalf("new entry has id %d, want %d", e.ID, 6+round)
+		}
+		verifyClean(t, l, int64(6+round))
+		l.Close()
+		db.Close()
+	}
+	// The database file's own log has the old entries only: the new ones went to the audit file.
+	var n int
+	if err := sqldbtest.Raw(t, dsn).QueryRow("SELECT count(*) FROM audit_log").Scan(&n); err != nil || n != 5 {
+		t.Fatalf("database file holds %d entries (%v), want the 5 old ones", n, err)
 	}
 }

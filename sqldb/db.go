@@ -61,6 +61,9 @@ type DB struct {
 	// DirectoryPoll bounds how long a write by another process can stay out of this process's
 	// customer lists (writes of this process show at once).
 	DirectoryPoll time.Duration
+	// audit is the audit log's own database file on SQLite (see audit_file.go); nil on
+	// PostgreSQL, where the log is in the database itself.
+	audit *DB
 }
 
 // maxCachedStmts bounds the statement cache; queries with generated IN lists vary in text.
@@ -116,18 +119,47 @@ func redact(dsn string) string {
 	return u.String()
 }
 
-// Open connects to the database named by dsn (see ParseDSN). It does not migrate.
+// Open connects to the database named by dsn (see ParseDSN). It does not migrate the database;
+// on SQLite it creates and migrates the audit log's own file beside it (see audit_file.go).
 func Open(ctx context.Context, dsn string) (*DB, error) {
 	dialect, driverDSN, err := ParseDSN(dsn)
 	if err != nil {
 		return nil, err
 	}
-	db := &DB{dialect: dialect, Now: time.Now, DirectoryPoll: 100 * time.Millisecond}
-	switch dialect {
-	case SQLite:
+	if dialect == SQLite {
 		if driverDSN == "" {
 			return nil, errors.New("sqlite: empty file path")
 		}
+		db, err := openSQLite(ctx, driverDSN)
+		if err != nil {
+			return nil, err
+		}
+		if err := db.openAuditFile(ctx, driverDSN); err != nil {
+			db.Close()
+			return nil, err
+		}
+		return db, nil
+	}
+	db := &DB{dialect: dialect, Now: time.Now, DirectoryPoll: 100 * time.Millisecond}
+	if db.write, err = sql.Open("pgx", driverDSN); err != nil {
+		return nil, err
+	}
+	db.write.SetMaxOpenConns(32)
+	db.write.SetMaxIdleConns(32)
+	db.write.SetConnMaxIdleTime(5 * time.Minute)
+	db.read = db.write
+	if err := db.write.PingContext(ctx); err != nil {
+		db.write.Close()
+		return nil, fmt.Errorf("open postgres %s: %w", redact(driverDSN), err)
+	}
+	return db, nil
+}
+
+// openSQLite opens the pools of a SQLite file: one writer, several readers.
+func openSQLite(ctx context.Context, driverDSN string) (*DB, error) {
+	var err error
+	db := &DB{dialect: SQLite, Now: time.Now, DirectoryPoll: 100 * time.Millisecond}
+	{
 		pragmas := "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
 			"&_pragma=synchronous(NORMAL)&_pragma=cache_size(-32000)&_pragma=temp_store(MEMORY)"
 		base := "file:" + driverDSN
@@ -156,18 +188,6 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		db.read.SetMaxOpenConns(n)
 		db.read.SetMaxIdleConns(n)
 		db.read.SetConnMaxLifetime(0)
-	case Postgres:
-		if db.write, err = sql.Open("pgx", driverDSN); err != nil {
-			return nil, err
-		}
-		db.write.SetMaxOpenConns(32)
-		db.write.SetMaxIdleConns(32)
-		db.write.SetConnMaxIdleTime(5 * time.Minute)
-		db.read = db.write
-		if err := db.write.PingContext(ctx); err != nil {
-			db.write.Close()
-			return nil, fmt.Errorf("open postgres %s: %w", redact(driverDSN), err)
-		}
 	}
 	return db, nil
 }
@@ -181,6 +201,9 @@ func (db *DB) Close() error {
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
+	}
+	if db.audit != nil {
+		err = errors.Join(err, db.audit.Close())
 	}
 	return err
 }

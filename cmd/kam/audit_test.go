@@ -124,7 +124,7 @@ func TestAuditVerifyCommand(t *testing.T) {
 							t.Fatalf("%v: %v %s", s, err, errOut)
 						}
 					}
-					raw := sqldbtest.Raw(t, dsn)
+					raw := sqldbtest.RawAudit(t, dsn)
 					sqldbtest.DropAuditGuards(t, raw, d)
 					for _, q := range c.tamper {
 						if _, err := raw.Exec(q); err != nil {

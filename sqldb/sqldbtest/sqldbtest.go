@@ -107,6 +107,15 @@ func Raw(t testing.TB, dsn string) *sql.DB {
 	return raw
 }
 
+// RawAudit opens the database that holds the audit log of dsn (on SQLite its own file) as Raw does.
+func RawAudit(t testing.TB, dsn string) *sql.DB {
+	t.Helper()
+	if d, path, err := sqldb.ParseDSN(dsn); err == nil && d == sqldb.SQLite {
+		return Raw(t, "sqlite:"+sqldb.AuditPath(path))
+	}
+	return Raw(t, dsn)
+}
+
 // DropAuditGuards removes the triggers that keep the audit log append-only, as someone with
 // full access to the database could, so that a test can tamper with entries.
 func DropAuditGuards(t testing.TB, raw *sql.DB, d sqldb.Dialect) {
