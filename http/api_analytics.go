@@ -180,6 +180,9 @@ func (s *Server) registerAnalyticsAPI(api huma.API) {
 				year = s.Now().In(locale.Shanghai).Year() - 1
 			}
 			w, err := s.Ledger.WalletShares(ctx, in.ID, year)
+			if err == nil {
+				err = s.auditPartView(ctx, in.ID, "wallet")
+			}
 			if err != nil {
 				return nil, s.apiError(ctx, err)
 			}
@@ -264,6 +267,9 @@ func (s *Server) registerAnalyticsAPI(api huma.API) {
 		Description: "The customer's result in every stored classification run, newest first: the period, its ABC class and rank, net revenue and profit after cost-to-serve. Runs are stored by `kam classify` and after each import of orders or costs."},
 		func(ctx context.Context, in *idInput) (*struct{ Body []kam.CustomerClassAt }, error) {
 			h, err := s.Ledger.CustomerClasses(ctx, in.ID)
+			if err == nil {
+				err = s.auditPartView(ctx, in.ID, "classes")
+			}
 			if err != nil {
 				return nil, s.apiError(ctx, err)
 			}

@@ -167,6 +167,9 @@ func (s *Server) registerCustomerAPI(api huma.API) {
 		Description: "Every create, update and delete of the customer, its units and contacts, newest first: who, when, each field's old and new value."},
 		func(ctx context.Context, in *historyInput) (*listOutput[*kam.Change], error) {
 			items, total, err := s.Customers.History(ctx, in.ID, in.Limit, in.Offset)
+			if err == nil {
+				err = s.auditPartView(ctx, in.ID, "history")
+			}
 			if err != nil {
 				return nil, s.apiError(ctx, err)
 			}

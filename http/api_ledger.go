@@ -110,6 +110,9 @@ func (s *Server) registerLedgerAPI(api huma.API) {
 		Summary: "Get an order with its lines", Tags: tags},
 		func(ctx context.Context, in *idInput) (*orderOutput, error) {
 			o, err := s.Ledger.FindOrder(ctx, in.ID)
+			if err == nil {
+				err = s.auditPartView(ctx, o.CustomerID, "order")
+			}
 			if err != nil {
 				return nil, s.apiError(ctx, err)
 			}
@@ -183,6 +186,9 @@ func (s *Server) registerLedgerAPI(api huma.API) {
 				from = month.AddDate(0, -23, 0).Format("2006-01")
 			}
 			m, err := s.Ledger.SalesByMonth(ctx, in.ID, from, to)
+			if err == nil {
+				err = s.auditPartView(ctx, in.ID, "sales")
+			}
 			if err != nil {
 				return nil, s.apiError(ctx, err)
 			}

@@ -28,6 +28,7 @@ type childAPI[T any] struct {
 	version      func(*T) int64
 	id           func(*T) int64
 	setCustomer  func(*T, int64)
+	customer     func(*T) int64
 	list         func(context.Context, int64) ([]*T, error)
 	create       func(context.Context, *T) error
 	get          func(context.Context, int64) (*T, error)
@@ -41,6 +42,9 @@ func registerChild[T any](s *Server, api huma.API, c childAPI[T]) {
 		Summary: "List the " + c.plural + " of a customer", Tags: tags},
 		func(ctx context.Context, in *idInput) (*listOutput[*T], error) {
 			items, err := c.list(ctx, in.ID)
+			if err == nil {
+				err = s.auditPartView(ctx, in.ID, c.plural)
+			}
 			if err != nil {
 				return nil, s.apiError(ctx, err)
 			}
@@ -63,6 +67,9 @@ func registerChild[T any](s *Server, api huma.API, c childAPI[T]) {
 		Summary: "Get a " + c.name, Tags: tags},
 		func(ctx context.Context, in *idInput) (*recordOutput[*T], error) {
 			v, err := c.get(ctx, in.ID)
+			if err == nil {
+				err = s.auditPartView(ctx, c.customer(v), c.name)
+			}
 			if err != nil {
 				return nil, s.apiError(ctx, err)
 			}
@@ -108,13 +115,13 @@ func (s *Server) registerUnitContactAPI(api huma.API) {
 	registerChild(s, api, childAPI[kam.Unit]{
 		name: "unit", plural: "units", fields: unitFields,
 		version: func(u *kam.Unit) int64 { return u.Version }, id: func(u *kam.Unit) int64 { return u.ID },
-		setCustomer: func(u *kam.Unit, id int64) { u.CustomerID = id },
+		setCustomer: func(u *kam.Unit, id int64) { u.CustomerID = id }, customer: func(u *kam.Unit) int64 { return u.CustomerID },
 		list:        cs.FindUnits, create: cs.CreateUnit, get: cs.FindUnitByID, update: cs.UpdateUnit, remove: cs.DeleteUnit,
 	})
 	registerChild(s, api, childAPI[kam.Contact]{
 		name: "contact", plural: "contacts", fields: contactFields,
 		version: func(c *kam.Contact) int64 { return c.Version }, id: func(c *kam.Contact) int64 { return c.ID },
-		setCustomer: func(c *kam.Contact, id int64) { c.CustomerID = id },
+		setCustomer: func(c *kam.Contact, id int64) { c.CustomerID = id }, customer: func(c *kam.Contact) int64 { return c.CustomerID },
 		list:        cs.FindContacts, create: cs.CreateContact, get: cs.FindContactByID, update: cs.UpdateContact, remove: cs.DeleteContact,
 	})
 }

@@ -48,6 +48,18 @@ func (s *Server) auditView(ctx context.Context, customerID, ownerID int64, detai
 		CustomerID: &customerID, Detail: detail})
 }
 
+// auditPartView records a view of a part of customer customerID's file through the API (its
+// history, units, contacts, monthly sales, share of wallet, classes, an order), as auditView does
+// for the card. The owner is looked up as the system: the actor may see the ledger part of a file
+// without its card (finance), and the owner's id is not shown.
+func (s *Server) auditPartView(ctx context.Context, customerID int64, part string) error {
+	c, err := s.Customers.FindCustomerByID(kam.WithActor(ctx, kam.System), customerID)
+	if err != nil {
+		return err
+	}
+	return s.auditView(ctx, customerID, c.OwnerID, map[string]any{"part": part})
+}
+
 // auditDenied records an attempt the rules refused: a file outside the actor's scope (or one
 // that does not exist: the two look alike to the caller and are told apart here), a bad token.
 func (s *Server) auditDenied(ctx context.Context, objectType string, objectID int64, customerID *int64, detail map[string]any) error {

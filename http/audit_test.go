@@ -2,6 +2,7 @@ package kamhttp_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -233,6 +234,57 @@ func TestAuditAPI(t *testing.T) {
 			if e := f.lastEntry(t); e.Action != kam.AuditDenied || e.ActorID != f.ids[c.user] {
 				t.Errorf("%s's refused read is not recorded: %+v", c.user, e)
 			}
+		}
+	})
+}
+
+// TestAuditPartViews: every API read of a part of a customer's file (history, units, contacts,
+// one unit or contact, monthly sales, share of wallet, classes) by someone other than the owner
+// is recorded as a view naming the part; the owner's own reads are not.
+func TestAuditPartViews(t *testing.T) {
+	sqldbtest.ForEachDialect(t, func(t *testing.T, db *sqldb.DB) {
+		f := newAPIFixture(t, db)
+		c1 := f.ids["c1"]
+		resp, body := f.do(t, call{method: "POST", path: "/api/v1/customers/{c1}/units", user: "rep1", body: `{"name":"采购部","kind":"department"}`})
+		if resp.StatusCode != 201 {
+			t.Fatalf("create unit: %d %s", resp.StatusCode, body)
+		}
+		var unit kam.Unit
+		json.Unmarshal([]byte(body), &unit)
+		f.ids["unit"] = unit.ID
+		resp, body = f.do(t, call{method: "POST", path: "/api/v1/customers/{c1}/contacts", user: "rep1", body: `{"name":"陈明"}`})
+		if resp.StatusCode != 201 {
+			t.Fatalf("create contact: %d %s", resp.StatusCode, body)
+		}
+		var contact kam.Contact
+		json.Unmarshal([]byte(body), &contact)
+		f.ids["contact"] = contact.ID
+		for _, c := range []struct{ path, part string }{
+			{"/api/v1/customers/{c1}/history", "history"},
+			{"/api/v1/customers/{c1}/units", "units"},
+			{"/api/v1/customers/{c1}/contacts", "contacts"},
+			{"/api/v1/units/{unit}", "unit"},
+			{"/api/v1/contacts/{contact}", "contact"},
+			{"/api/v1/customers/{c1}/sales", "sales"},
+			{"/api/v1/customers/{c1}/wallet", "wallet"},
+			{"/api/v1/customers/{c1}/classes", "classes"},
+		} {
+			t.Run(c.part, func(t *testing.T) {
+				if resp, body := f.do(t, call{method: "GET", path: c.path, user: "director"}); resp.StatusCode != 200 {
+					t.Fatalf("director: %d %s", resp.StatusCode, body)
+				}
+				e := f.lastEntry(t)
+				if e.Action != kam.AuditCustomerView || e.ActorID != f.ids["director"] || e.CustomerID == nil || *e.CustomerID != c1 || e.Detail["part"] != c.part {
+					t.Errorf("entry after the director's read: %+v", e)
+				}
+				before := len(f.entries(t, kam.AuditFilter{}))
+				if resp, body := f.do(t, call{method: "GET", path: c.path, user: "rep1"}); resp.StatusCode != 200 {
+					t.Fatalf("owner: %d %s", resp.StatusCode, body)
+				}
+				if n := len(f.entries(t, kam.AuditFilter{})); n != before {
+					t.Errorf("the owner's read was recorded: %+v", f.lastEntry(t))
+				}
+			})
 		}
 	})
 }

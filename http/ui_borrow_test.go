@@ -154,6 +154,12 @@ func TestUIBorrowing(t *testing.T) {
 		}
 		mustContain(t, "borrowed card", card.body, `id="borrowed-note"`, "查看、导出", target.Name)
 		mustNotContain(t, "borrowed card", card.body, `id="edit-customer"`)
+		// The grant has no edit right: the forms are refused, not only their submits.
+		for _, form := range []string{"/edit", "/units/new", "/contacts/new"} {
+			if r := b.get("/customers/" + strconv.FormatInt(target.ID, 10) + form); r.status != http.StatusForbidden {
+				t.Errorf("form %s through a view-only grant: %d", form, r.status)
+			}
+		}
 		term := cjkRun(target.Name, 2)
 		if term != "" {
 			mustContain(t, "search with the grant", b.get("/customers?q="+url.QueryEscape(term)).body, "/customers/"+strconv.FormatInt(target.ID, 10))

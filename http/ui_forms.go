@@ -497,6 +497,9 @@ func (u *ui) customerEdit(rq *uiReq) {
 		return
 	}
 	c, err := u.s.Customers.FindCustomerByID(rq.r.Context(), id)
+	if err == nil {
+		err = u.mayEditFile(rq, id)
+	}
 	if err != nil {
 		rq.fail(err)
 		return
@@ -600,11 +603,34 @@ func (u *ui) cardFor(rq *uiReq) (*kam.Card, bool) {
 		return nil, false
 	}
 	card, err := u.s.Customers.Card(rq.r.Context(), id, nil)
+	if err == nil {
+		err = u.mayEditFile(rq, id)
+	}
+	if err == nil && rq.r.Method == "GET" {
+		// A form shows the file as much as the card does.
+		err = u.s.auditView(rq.r.Context(), id, card.Customer.OwnerID, map[string]any{"page": "form"})
+	}
 	if err != nil {
 		rq.fail(err)
 		return nil, false
 	}
 	return card, true
+}
+
+// mayEditFile refuses the forms of a file the actor sees through a borrowing grant that does not
+// include editing (the store refuses the change too; the form is not shown in the first place).
+func (u *ui) mayEditFile(rq *uiReq, id int64) error {
+	if u.s.Borrow == nil {
+		return nil
+	}
+	access, err := u.s.Borrow.FileAccess(rq.r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if access.Grant != nil && !access.Edit {
+		return kam.Errorf(kam.EForbidden, "your borrowing grant lets you view this file, not edit it")
+	}
+	return nil
 }
 
 func findUnit(card *kam.Card, id int64) *kam.Unit {
