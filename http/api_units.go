@@ -116,12 +116,12 @@ func (s *Server) registerUnitContactAPI(api huma.API) {
 		name: "unit", plural: "units", fields: unitFields,
 		version: func(u *kam.Unit) int64 { return u.Version }, id: func(u *kam.Unit) int64 { return u.ID },
 		setCustomer: func(u *kam.Unit, id int64) { u.CustomerID = id }, customer: func(u *kam.Unit) int64 { return u.CustomerID },
-		list:        cs.FindUnits, create: cs.CreateUnit, get: cs.FindUnitByID, update: cs.UpdateUnit, remove: cs.DeleteUnit,
+		list: cs.FindUnits, create: cs.CreateUnit, get: cs.FindUnitByID, update: cs.UpdateUnit, remove: cs.DeleteUnit,
 	})
 	registerChild(s, api, childAPI[kam.Contact]{
 		name: "contact", plural: "contacts", fields: contactFields,
 		version: func(c *kam.Contact) int64 { return c.Version }, id: func(c *kam.Contact) int64 { return c.ID },
 		setCustomer: func(c *kam.Contact, id int64) { c.CustomerID = id }, customer: func(c *kam.Contact) int64 { return c.CustomerID },
-		list:        cs.FindContacts, create: cs.CreateContact, get: cs.FindContactByID, update: cs.UpdateContact, remove: cs.DeleteContact,
+		list: cs.FindContacts, create: cs.CreateContact, get: cs.FindContactByID, update: cs.UpdateContact, remove: cs.DeleteContact,
 	})
 }
