@@ -210,3 +210,57 @@ func jsonOf(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+// TestHandoverMovesGrants: the leaving user's live grant goes to the first receiver, who then sees
+// the borrowed file and the leaver no longer does; a refused request stays with the person it was
+// refused to; the moved grant still ends at its expiry.
+func TestHandoverMovesGrants(t *testing.T) {
+	sqldbtest.ForEachDialect(t, func(t *testing.T, db *sqldb.DB) {
+		clock := time.Date(2026, 6, 1, 8, 0, 0, 0, time.UTC)
+		db.Now = func() time.Time { return clock }
+		o := newHandoverOrg(t, db)
+		borrow := sqldb.NewBorrowService(db, o.customers)
+		ask := func(who, file string) *kam.BorrowRequest {
+			t.Helper()
+			r, err := borrow.RequestBorrow(o.as(who), o.ids[file], "", kam.BorrowInput{Reason: "联合拜访", Days: 3})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r
+		}
+		// c8 is rep4's (supervisor sup2): rep1 borrows it (approved); "gone" asked and was refused.
+		live := ask("rep1", "c8")
+		if _, err := borrow.ApproveBorrow(o.as("sup2"), live.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		refused := ask("gone", "c8")
+		if _, err := borrow.RefuseBorrow(o.as("sup2"), refused.ID, "不需要"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := o.customers.FindCustomerByID(o.as("rep2"), o.ids["c8"]); kam.ErrorCodeOf(err) != kam.ENotFound {
+			t.Fatalf("rep2 sees c8 before the handover: %v", err)
+		}
+		res, err := o.handover.HandOver(o.as("sup"), kam.Handover{FromID: o.ids["rep1"], To: []int64{o.ids["rep2"], o.ids["rep3"]}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Grants != 1 {
+			t.Errorf("%d grants moved, want 1", res.Grants)
+		}
+		if _, err := o.customers.FindCustomerByID(o.as("rep2"), o.ids["c8"]); err != nil {
+			t.Errorf("rep2 does not see c8 through the grant that moved: %v", err)
+		}
+		if _, err := o.customers.FindCustomerByID(o.as("rep1"), o.ids["c8"]); kam.ErrorCodeOf(err) != kam.ENotFound {
+			t.Errorf("rep1 still sees c8: %v", err)
+		}
+		res, err = o.handover.HandOver(o.as("sup"), kam.Handover{FromID: o.ids["gone"], To: []int64{o.ids["rep2"]}})
+		if err != nil || res.Grants != 0 {
+			t.Errorf("the refused request moved: %+v %v", res, err)
+		}
+		// Expired grants stay too.
+		clock = clock.Add(4 * 24 * time.Hour)
+		if _, err := o.customers.FindCustomerByID(o.as("rep2"), o.ids["c8"]); kam.ErrorCodeOf(err) != kam.ENotFound {
+			t.Errorf("rep2 sees c8 after the grant expired: %v", err)
+		}
+	})
+}
