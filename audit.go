@@ -36,13 +36,14 @@ const (
 	AuditHandover       AuditAction = "handover" // a leaving user's customers reassigned
 	AuditDenied         AuditAction = "denied"   // an attempt the rules refused (Detail says what)
 	AuditSettings       AuditAction = "settings.update"
+	AuditKeyAccount     AuditAction = "key_account.record" // a manual score, a key-account decision or a grade override
 )
 
 // auditActions lists every action, in the order the UI offers them.
 var auditActions = []AuditAction{AuditCustomerView, AuditCustomerCreate, AuditCustomerUpdate, AuditCustomerDelete,
 	AuditExport, AuditImport, AuditLoginSuccess, AuditLoginFailure, AuditLogout, AuditUserCreate, AuditUserUpdate,
 	AuditTokenCreate, AuditTokenRevoke, AuditBorrowRequest, AuditBorrowApprove, AuditBorrowRefuse, AuditBorrowReturn,
-	AuditHandover, AuditDenied, AuditSettings}
+	AuditHandover, AuditDenied, AuditSettings, AuditKeyAccount}
 
 // AuditActions returns every audited action.
 func AuditActions() []AuditAction { return append([]AuditAction(nil), auditActions...) }

@@ -262,6 +262,8 @@ type LedgerService interface {
 	// AnalyticsSettings are the models' thresholds; SaveAnalyticsSettings is for directors and admins.
 	AnalyticsSettings(ctx context.Context) (AnalyticsSettings, error)
 	SaveAnalyticsSettings(ctx context.Context, s AnalyticsSettings) error
+	// KeyAccountService keeps the key-account models' settings and records (keyaccount.go).
+	KeyAccountService
 }
 
 // Exporter streams the records of a list as import field values (`order_no`, `amount` …, money as

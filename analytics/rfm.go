@@ -2,7 +2,6 @@ package analytics
 
 import (
 	"cmp"
-	"slices"
 
 	"kam"
 )
@@ -39,33 +38,11 @@ func ScoreRFM(figures []CustomerFigures, to string) []RFM {
 			scored = append(scored, i)
 		}
 	}
-	bin := func(worse func(a, b int) bool, equal func(a, b int) bool, set func(i, score int)) {
-		idx := append([]int(nil), scored...)
-		// Codes are unique, so the order is total: an unstable sort ranks the same every time.
-		slices.SortFunc(idx, func(x, y int) int {
-			switch {
-			case worse(x, y):
-				return -1
-			case worse(y, x):
-				return 1
-			}
-			return cmp.Compare(out[x].Code, out[y].Code)
-		})
-		n := len(idx)
-		first := 0
-		for pos, i := range idx {
-			if pos == 0 || !equal(idx[pos-1], i) {
-				first = pos
-			}
-			set(i, 1+5*first/n)
-		}
-	}
-	bin(func(a, b int) bool { return out[a].Recency > out[b].Recency }, func(a, b int) bool { return out[a].Recency == out[b].Recency },
-		func(i, s int) { out[i].R = s })
-	bin(func(a, b int) bool { return out[a].Frequency < out[b].Frequency }, func(a, b int) bool { return out[a].Frequency == out[b].Frequency },
-		func(i, s int) { out[i].F = s })
-	bin(func(a, b int) bool { return out[a].Monetary < out[b].Monetary }, func(a, b int) bool { return out[a].Monetary == out[b].Monetary },
-		func(i, s int) { out[i].M = s })
+	code := func(i int) string { return out[i].Code }
+	// Worse first: more months since the last order, fewer orders, less revenue.
+	quintiles(scored, func(a, b int) int { return cmp.Compare(out[b].Recency, out[a].Recency) }, code, func(i, s int) { out[i].R = s })
+	quintiles(scored, func(a, b int) int { return cmp.Compare(out[a].Frequency, out[b].Frequency) }, code, func(i, s int) { out[i].F = s })
+	quintiles(scored, func(a, b int) int { return cmp.Compare(out[a].Monetary, out[b].Monetary) }, code, func(i, s int) { out[i].M = s })
 	for _, i := range scored {
 		out[i].Score = string(rune('0'+out[i].R)) + string(rune('0'+out[i].F)) + string(rune('0'+out[i].M))
 	}

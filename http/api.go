@@ -46,6 +46,7 @@ func (s *Server) registerAPI(rt *router) {
 	s.registerHandoverAPI(api)
 	s.registerLedgerAPI(api)
 	s.registerAnalyticsAPI(api)
+	s.registerKeyAccountAPI(api)
 	s.registerAuditAPI(api)
 	if s.Borrow != nil {
 		s.registerBorrowAPI(api)

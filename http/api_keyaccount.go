@@ -1,0 +1,392 @@
+package kamhttp
+
+import (
+	"context"
+	"math/big"
+	"net/http"
+	"slices"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"kam"
+	"kam/analytics"
+)
+
+// Key accounts in the API: the scorecard on the six criteria of reference 002, the portfolio
+// matrix, the importance grade, their settings, and the records directors and account managers
+// add (manual scores, confirmations and rejections, grade overrides).
+
+// keyAccountsOf runs the key-account models over the period's figures (the user's scope).
+func (s *Server) keyAccountsOf(ctx context.Context, from, to string, figures []kam.CustomerPeriod) ([]analytics.KeyAccount, error) {
+	return memoized(s, ctx, "keyaccounts "+from+" "+to, func() ([]analytics.KeyAccount, error) {
+		pf, pt := analytics.PreviousPeriod(from, to)
+		prev, err := s.figuresOf(ctx, pf, pt)
+		if err != nil {
+			return nil, err
+		}
+		in, err := s.Ledger.KeyAccountInputs(ctx, from, to)
+		if err != nil {
+			return nil, err
+		}
+		set, err := s.Ledger.KeyAccountSettings(ctx)
+		if err != nil {
+			return nil, err
+		}
+		abc := s.abcOf(ctx, from, to, figures)
+		_, tr := s.analyticsRules(ctx)
+		tiers := analytics.Tiers(figures, abc, analytics.PeriodMonths(from, to), tr)
+		return analytics.KeyAccounts(analytics.KeyAccountData{From: from, To: to, Figures: figures, Previous: prev, Inputs: in, ABC: abc, Tiers: tiers},
+			analytics.KeyAccountRulesOf(set)), nil
+	})
+}
+
+// ratText is an exact score as a decimal with 4 places ("" when there is none).
+func ratText(r *big.Rat) string {
+	if r == nil {
+		return ""
+	}
+	return r.FloatString(4)
+}
+
+// ScorecardRowOut is one customer's scorecard.
+type ScorecardRowOut struct {
+	CustomerID int64                 `json:"customer_id"`
+	Code       string                `json:"code"`
+	NetRevenue kam.Money             `json:"net_revenue"`
+	Profit     kam.Money             `json:"profit"`
+	Criteria   []analytics.Criterion `json:"criteria"`
+	Total      string                `json:"total" doc:"Weighted total on the 1–5 scale, 4 decimals; empty when nothing is scored."`
+	Proposed   bool                  `json:"proposed" doc:"The total is at or over the threshold."`
+	State      string                `json:"state" doc:"proposed, confirmed, rejected, or empty."`
+	Grade      string                `json:"grade" doc:"Importance grade in force: important, special, general."`
+}
+
+// ScorecardOut is the scorecard of a period.
+type ScorecardOut struct {
+	From      string                `json:"from"`
+	To        string                `json:"to"`
+	Threshold string                `json:"threshold"`
+	Weights   map[string]string     `json:"weights"`
+	States    map[string]int        `json:"states" doc:"Customers per state."`
+	Customers Page[ScorecardRowOut] `json:"customers"`
+}
+
+type scorecardInput struct {
+	periodInput
+	State string `query:"state" enum:"proposed,confirmed,rejected," doc:"Only customers in this state."`
+}
+
+// PortfolioRowOut is one customer in the portfolio matrix.
+type PortfolioRowOut struct {
+	CustomerID     int64                 `json:"customer_id"`
+	Code           string                `json:"code"`
+	NetRevenue     kam.Money             `json:"net_revenue"`
+	Attractiveness string                `json:"attractiveness" doc:"Weighted score, 1–5."`
+	Strength       string                `json:"strength" doc:"Weighted score, 1–5."`
+	Quadrant       string                `json:"quadrant" enum:"invest,selective,maintain,minimise"`
+	Measures       []analytics.Criterion `json:"measures"`
+	Grade          string                `json:"grade"`
+}
+
+// QuadrantOut sums one quadrant.
+type QuadrantOut struct {
+	Customers int       `json:"customers"`
+	Revenue   kam.Money `json:"revenue"`
+	Strategy  string    `json:"strategy" doc:"The quadrant's resource strategy."`
+}
+
+// PortfolioOut is the portfolio matrix of a period.
+type PortfolioOut struct {
+	From      string                 `json:"from"`
+	To        string                 `json:"to"`
+	Cut       string                 `json:"cut"`
+	Quadrants map[string]QuadrantOut `json:"quadrants"`
+	Customers Page[PortfolioRowOut]  `json:"customers"`
+}
+
+type portfolioInput struct {
+	periodInput
+	Quadrant string `query:"quadrant" enum:"invest,selective,maintain,minimise," doc:"Only the customers of one quadrant."`
+}
+
+// quadrantStrategy names each quadrant's resource strategy (the API's words; the UI translates).
+var quadrantStrategy = map[string]string{
+	analytics.QuadrantInvest:    "invest: develop the partnership, first call on resources",
+	analytics.QuadrantSelective: "invest selectively: build our position where it pays",
+	analytics.QuadrantMaintain:  "maintain: keep the relationship at the lowest cost of service",
+	analytics.QuadrantMinimise:  "minimise: standard service, resources elsewhere",
+}
+
+type scoreInput struct {
+	ID   int64 `path:"id" minimum:"1"`
+	Body struct {
+		Criterion string `json:"criterion" enum:"goal_impact,loss_damage,strategic_fit,competitive"`
+		Score     int    `json:"score" minimum:"0" maximum:"5" doc:"1–5; 0 clears the score."`
+		Reason    string `json:"reason,omitempty" maxLength:"500"`
+	}
+}
+
+type decisionInput struct {
+	ID   int64 `path:"id" minimum:"1"`
+	Body struct {
+		Decision string `json:"decision" enum:"confirmed,rejected"`
+		Reason   string `json:"reason,omitempty" maxLength:"500"`
+		Period   string `json:"period,omitempty" pattern:"^\\d{4}$" doc:"The period the decision is taken on (a year); default the last 12 complete months."`
+	}
+}
+
+type importanceInput struct {
+	ID   int64 `path:"id" minimum:"1"`
+	Body struct {
+		Grade  string `json:"grade" enum:"important,special,general," doc:"The grade; empty goes back to the computed one."`
+		Reason string `json:"reason,omitempty" maxLength:"500"`
+	}
+}
+
+// KeyAccountOut is one customer's key-account results and history.
+type KeyAccountOut struct {
+	From    string                `json:"from"`
+	To      string                `json:"to"`
+	Result  *KeyAccountResultOut  `json:"result" doc:"Absent when the customer is not in the period's figures."`
+	History []kam.KeyAccountEvent `json:"history"`
+}
+
+// KeyAccountResultOut is everything the models say of one customer.
+type KeyAccountResultOut struct {
+	ScorecardRowOut
+	ProfitShare    string                `json:"profit_share"`
+	Attractiveness string                `json:"attractiveness"`
+	Strength       string                `json:"strength"`
+	Quadrant       string                `json:"quadrant"`
+	Measures       []analytics.Criterion `json:"measures"`
+	ComputedGrade  string                `json:"computed_grade"`
+	GradeRule      string                `json:"grade_rule" doc:"What gave the computed grade: confirmed, proposed, selective, large_lead, rest."`
+	Overridden     bool                  `json:"overridden"`
+}
+
+func scorecardRow(k analytics.KeyAccount) ScorecardRowOut {
+	return ScorecardRowOut{CustomerID: k.CustomerID, Code: k.Code, NetRevenue: k.NetRevenue, Profit: k.Profit, Criteria: k.Scorecard,
+		Total: ratText(k.Total), Proposed: k.Proposed, State: k.State, Grade: k.Grade}
+}
+
+func portfolioRow(k analytics.KeyAccount) PortfolioRowOut {
+	return PortfolioRowOut{CustomerID: k.CustomerID, Code: k.Code, NetRevenue: k.NetRevenue, Attractiveness: ratText(k.AttractivenessTotal),
+		Strength: ratText(k.StrengthTot), Quadrant: k.Quadrant, Measures: slices.Concat(k.Attractiveness, k.Strength), Grade: k.Grade}
+}
+
+// byTotal orders a scorecard: highest total first, then code.
+func byTotal(ks []analytics.KeyAccount) []analytics.KeyAccount {
+	out := slices.Clone(ks)
+	slices.SortStableFunc(out, func(a, b analytics.KeyAccount) int {
+		switch {
+		case a.Total == nil && b.Total == nil:
+		case a.Total == nil:
+			return 1
+		case b.Total == nil:
+			return -1
+		default:
+			if c := b.Total.Cmp(a.Total); c != 0 {
+				return c
+			}
+		}
+		if a.Code < b.Code {
+			return -1
+		}
+		return 1
+	})
+	return out
+}
+
+func (s *Server) registerKeyAccountAPI(api huma.API) {
+	tags := []string{"key accounts"}
+	register(api, need(kam.ActView, kam.ResSettings), huma.Operation{OperationID: "get-key-account-settings", Method: http.MethodGet,
+		Path: apiPrefix + "/analytics/key-account-settings", Summary: "The rules of the scorecard and the portfolio matrix", Tags: tags},
+		func(ctx context.Context, in *struct{}) (*struct{ Body kam.KeyAccountSettings }, error) {
+			set, err := s.Ledger.KeyAccountSettings(ctx)
+			if err != nil {
+				return nil, s.apiError(ctx, err)
+			}
+			return &struct{ Body kam.KeyAccountSettings }{set}, nil
+		})
+	register(api, need(kam.ActEdit, kam.ResSettings), huma.Operation{OperationID: "put-key-account-settings", Method: http.MethodPut,
+		Path: apiPrefix + "/analytics/key-account-settings", Summary: "Set the rules of the scorecard and the portfolio matrix", Tags: tags, MaxBodyBytes: maxBodyBytes,
+		Description: "Directors and admins. Weights are decimals ≥ 0 (a criterion left out weighs 0) and must not sum to zero in any set; the threshold and the cut are on the 1–5 scale. A bad value is refused naming its field (e.g. `scorecard_weights.profit_share`), and the stored settings stay."},
+		func(ctx context.Context, in *struct{ Body kam.KeyAccountSettings }) (*struct{ Body kam.KeyAccountSettings }, error) {
+			if err := s.Ledger.SaveKeyAccountSettings(ctx, in.Body); err != nil {
+				return nil, s.apiError(ctx, err)
+			}
+			return &struct{ Body kam.KeyAccountSettings }{in.Body}, nil
+		})
+	register(api, need(kam.ActView, kam.ResLedger), huma.Operation{OperationID: "analytics-scorecard", Method: http.MethodGet, Path: apiPrefix + "/analytics/scorecard",
+		Summary: "Key-account scorecard", Tags: tags,
+		Description: "The six criteria of a key account, each scored 1–5: profit_share, relationship (the lower of its length and stability scores), potential (growth, or the uncaptured wallet where estimated), resources (cost-to-serve) by quintiles of the period's customers (sorted worst first, position i of n scores 1 + floor(5i/n), equal values share the first one's score); goal_impact and loss_damage by hand. The total is the weighted mean of the scored criteria; at or over the threshold a customer is proposed, until a director confirms or rejects it. Highest total first; only the caller's customers."},
+		func(ctx context.Context, in *scorecardInput) (*struct{ Body ScorecardOut }, error) {
+			from, to, figures, err := s.periodFigures(ctx, &in.periodInput)
+			if err != nil {
+				return nil, err
+			}
+			ks, err := s.keyAccountsOf(ctx, from, to, figures)
+			if err != nil {
+				return nil, s.apiError(ctx, err)
+			}
+			set, _ := s.Ledger.KeyAccountSettings(ctx)
+			out := ScorecardOut{From: from, To: to, Threshold: set.ScorecardThreshold, Weights: set.ScorecardWeights,
+				States: map[string]int{kam.KeyAccountProposed: 0, kam.KeyAccountConfirmed: 0, kam.KeyAccountRejected: 0}}
+			var rows []ScorecardRowOut
+			for _, k := range byTotal(ks) {
+				if k.State != "" {
+					out.States[k.State]++
+				}
+				if in.State == "" || k.State == in.State {
+					rows = append(rows, scorecardRow(k))
+				}
+			}
+			out.Customers = Page[ScorecardRowOut]{Items: page(rows, in.Offset, in.Limit), Total: len(rows), Limit: in.Limit, Offset: in.Offset}
+			if out.Customers.Items == nil {
+				out.Customers.Items = []ScorecardRowOut{}
+			}
+			return &struct{ Body ScorecardOut }{out}, nil
+		})
+	register(api, need(kam.ActView, kam.ResLedger), huma.Operation{OperationID: "analytics-portfolio", Method: http.MethodGet, Path: apiPrefix + "/analytics/portfolio",
+		Summary: "Portfolio matrix: customer attractiveness × our relative strength", Tags: tags,
+		Description: "Attractiveness weighs revenue, growth, margin (quintile scores) and strategic_fit (by hand); strength weighs wallet_share (where estimated), relationship and competitive (by hand), as the settings say. An axis at or over the cut is high. Quadrants: invest (both high), selective (attractive, we are weak), maintain (we are strong, less attractive), minimise (both low). Customers by net revenue, largest first."},
+		func(ctx context.Context, in *portfolioInput) (*struct{ Body PortfolioOut }, error) {
+			from, to, figures, err := s.periodFigures(ctx, &in.periodInput)
+			if err != nil {
+				return nil, err
+			}
+			ks, err := s.keyAccountsOf(ctx, from, to, figures)
+			if err != nil {
+				return nil, s.apiError(ctx, err)
+			}
+			set, _ := s.Ledger.KeyAccountSettings(ctx)
+			out := PortfolioOut{From: from, To: to, Cut: set.PortfolioCut, Quadrants: map[string]QuadrantOut{}}
+			for _, q := range analytics.Quadrants {
+				out.Quadrants[q] = QuadrantOut{Strategy: quadrantStrategy[q]}
+			}
+			var rows []PortfolioRowOut
+			for _, k := range byRevenueDesc(ks) {
+				q := out.Quadrants[k.Quadrant]
+				q.Customers++
+				q.Revenue += k.NetRevenue
+				out.Quadrants[k.Quadrant] = q
+				if in.Quadrant == "" || k.Quadrant == in.Quadrant {
+					rows = append(rows, portfolioRow(k))
+				}
+			}
+			out.Customers = Page[PortfolioRowOut]{Items: page(rows, in.Offset, in.Limit), Total: len(rows), Limit: in.Limit, Offset: in.Offset}
+			if out.Customers.Items == nil {
+				out.Customers.Items = []PortfolioRowOut{}
+			}
+			return &struct{ Body PortfolioOut }{out}, nil
+		})
+	register(api, need(kam.ActView, kam.ResLedger), huma.Operation{OperationID: "customer-key-account", Method: http.MethodGet, Path: apiPrefix + "/customers/{id}/key-account",
+		Summary: "A customer's scorecard, quadrant, importance grade and key-account history", Tags: tags},
+		func(ctx context.Context, in *struct {
+			idInput
+			periodInput
+		}) (*struct{ Body KeyAccountOut }, error) {
+			history, err := s.Ledger.KeyAccountHistory(ctx, in.ID)
+			if err != nil {
+				return nil, s.apiError(ctx, err)
+			}
+			from, to, figures, err := s.periodFigures(ctx, &in.periodInput)
+			if err != nil {
+				return nil, err
+			}
+			ks, err := s.keyAccountsOf(ctx, from, to, figures)
+			if err != nil {
+				return nil, s.apiError(ctx, err)
+			}
+			out := KeyAccountOut{From: from, To: to, History: history}
+			for _, k := range ks {
+				if k.CustomerID == in.ID {
+					out.Result = &KeyAccountResultOut{ScorecardRowOut: scorecardRow(k), ProfitShare: ratText(k.ProfitShare),
+						Attractiveness: ratText(k.AttractivenessTotal), Strength: ratText(k.StrengthTot), Quadrant: k.Quadrant,
+						Measures: slices.Concat(k.Attractiveness, k.Strength), ComputedGrade: k.ComputedGrade, GradeRule: k.GradeReason, Overridden: k.Overridden}
+				}
+			}
+			return &struct{ Body KeyAccountOut }{out}, nil
+		})
+	record := func(ctx context.Context, e *kam.KeyAccountEvent) (*struct{ Body kam.KeyAccountEvent }, error) {
+		if err := s.Ledger.RecordKeyAccountEvent(ctx, e); err != nil {
+			return nil, s.apiError(ctx, err)
+		}
+		return &struct{ Body kam.KeyAccountEvent }{*e}, nil
+	}
+	register(api, need(kam.ActEdit, kam.ResCustomer), huma.Operation{OperationID: "customer-key-account-score", Method: http.MethodPost,
+		Path: apiPrefix + "/customers/{id}/key-account/scores", Summary: "Score a criterion by hand", Tags: tags, MaxBodyBytes: maxBodyBytes,
+		Description: "goal_impact and loss_damage (scorecard), strategic_fit and competitive (portfolio matrix), 1–5; 0 clears the score. Who may edit the file scores it; every score is kept with who and when."},
+		func(ctx context.Context, in *scoreInput) (*struct{ Body kam.KeyAccountEvent }, error) {
+			return record(ctx, &kam.KeyAccountEvent{CustomerID: in.ID, Kind: kam.EventScore, Criterion: in.Body.Criterion, Score: in.Body.Score, Reason: in.Body.Reason})
+		})
+	register(api, need(kam.ActEdit, kam.ResSettings), huma.Operation{OperationID: "customer-key-account-decision", Method: http.MethodPost,
+		Path: apiPrefix + "/customers/{id}/key-account/decision", Summary: "Confirm or reject a customer as a key account", Tags: tags, MaxBodyBytes: maxBodyBytes,
+		Description: "Directors and admins. The decision stands until the next one; it is kept with the period, the weighted total at the time, who and when."},
+		func(ctx context.Context, in *decisionInput) (*struct{ Body kam.KeyAccountEvent }, error) {
+			e := &kam.KeyAccountEvent{CustomerID: in.ID, Kind: kam.EventDecision, Value: in.Body.Decision, Reason: in.Body.Reason}
+			p := periodInput{Period: in.Body.Period}
+			from, to, figures, err := s.periodFigures(ctx, &p)
+			if err != nil {
+				return nil, err
+			}
+			e.From, e.To = from, to
+			if ks, err := s.keyAccountsOf(ctx, from, to, figures); err == nil {
+				for _, k := range ks {
+					if k.CustomerID == in.ID {
+						e.Total = ratText(k.Total)
+					}
+				}
+			}
+			return record(ctx, e)
+		})
+	register(api, need(kam.ActEdit, kam.ResSettings), huma.Operation{OperationID: "customer-importance", Method: http.MethodPost,
+		Path: apiPrefix + "/customers/{id}/importance", Summary: "Override the importance grade", Tags: tags, MaxBodyBytes: maxBodyBytes,
+		Description: "Directors and admins: important, special or general with a reason (required); an empty grade goes back to the computed one. Kept with who and when."},
+		func(ctx context.Context, in *importanceInput) (*struct{ Body kam.KeyAccountEvent }, error) {
+			return record(ctx, &kam.KeyAccountEvent{CustomerID: in.ID, Kind: kam.EventImportance, Value: in.Body.Grade, Reason: in.Body.Reason})
+		})
+}
+
+// byRevenueDesc orders customers by net revenue, largest first, then code.
+func byRevenueDesc(ks []analytics.KeyAccount) []analytics.KeyAccount {
+	out := slices.Clone(ks)
+	slices.SortStableFunc(out, func(a, b analytics.KeyAccount) int {
+		if a.NetRevenue != b.NetRevenue {
+			if a.NetRevenue > b.NetRevenue {
+				return -1
+			}
+			return 1
+		}
+		if a.Code < b.Code {
+			return -1
+		}
+		return 1
+	})
+	return out
+}
+
+// Auditing of the key-account records and settings.
+
+func (l auditedLedger) RecordKeyAccountEvent(ctx context.Context, e *kam.KeyAccountEvent) error {
+	if err := l.LedgerService.RecordKeyAccountEvent(ctx, e); err != nil {
+		return err
+	}
+	d := map[string]any{"kind": e.Kind}
+	for k, v := range map[string]string{"criterion": e.Criterion, "value": e.Value, "from": e.From, "to": e.To, "total": e.Total, "reason": truncate(e.Reason, 200)} {
+		if v != "" {
+			d[k] = v
+		}
+	}
+	if e.Kind == kam.EventScore {
+		d["score"] = e.Score
+	}
+	return l.s.auditChange(ctx, kam.AuditKeyAccount, "key_account", e.ID, e.CustomerID, d)
+}
+
+func (l auditedLedger) SaveKeyAccountSettings(ctx context.Context, set kam.KeyAccountSettings) error {
+	if err := l.LedgerService.SaveKeyAccountSettings(ctx, set); err != nil {
+		return err
+	}
+	return l.s.audit(ctx, &kam.AuditEntry{Action: kam.AuditSettings, ObjectType: "settings", Detail: map[string]any{"key": "key_accounts"}})
+}

@@ -1,0 +1,209 @@
+package sqldb
+
+import (
+	"context"
+	"strconv"
+
+	"kam"
+)
+
+// Key accounts: the settings of the scorecard and the portfolio matrix, and each customer's
+// key-account history (manual scores, decisions, importance overrides) in key_account_events.
+
+const keyAccountSettingsKey = "key_accounts"
+
+// KeyAccountSettings returns the scorecard's and the portfolio matrix's rules, the defaults
+// until someone saves them.
+func (s *LedgerService) KeyAccountSettings(ctx context.Context) (kam.KeyAccountSettings, error) {
+	out := kam.DefaultKeyAccountSettings()
+	if _, err := actorOf(ctx); err != nil {
+		return out, err
+	}
+	var stored kam.KeyAccountSettings
+	if err := readSetting(ctx, s.db.reader(), keyAccountSettingsKey, &stored); err != nil {
+		return out, err
+	}
+	if stored.ScorecardWeights != nil {
+		out = stored
+	}
+	return out, nil
+}
+
+// SaveKeyAccountSettings stores the rules (directors and admins) once they are valid.
+func (s *LedgerService) SaveKeyAccountSettings(ctx context.Context, set kam.KeyAccountSettings) error {
+	a, err := actorOf(ctx)
+	if err != nil {
+		return err
+	}
+	if !kam.CanEditSettings(a) {
+		return kam.Errorf(kam.EForbidden, "the rules of the key-account models are set by directors and admins")
+	}
+	if err := set.Validate(); err != nil {
+		return err
+	}
+	return s.db.writeSetting(ctx, keyAccountSettingsKey, set, a.UserID)
+}
+
+// KeyAccountInputs reads, for the customers the actor may see, their first month with an order,
+// their wallet estimates in the year of the period's end beside our sales of those categories,
+// and their key-account states.
+func (s *LedgerService) KeyAccountInputs(ctx context.Context, from, to string) (*kam.KeyAccountInputs, error) {
+	a, err := actorOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	scope, sargs, err := s.db.ledgerScope(a, kam.ActView, portfolio)
+	if err != nil {
+		return nil, err
+	}
+	c := s.db.reader()
+	in := &kam.KeyAccountInputs{FirstMonth: map[int64]string{}, Wallet: map[int64]kam.Money{}, WalletOurs: map[int64]kam.Money{},
+		States: map[int64]*kam.KeyAccountState{}}
+	rows, err := c.query(ctx, `SELECT m.customer_id, MIN(m.month) FROM sales_monthly m JOIN customers c ON c.id = m.customer_id
+		WHERE m.orders > 0 AND `+scope+` GROUP BY m.customer_id`, sargs...)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var id int64
+		var m string
+		if err := rows.Scan(&id, &m); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		in.FirstMonth[id] = m
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	year := to[:4]
+	rows, err = c.query(ctx, `SELECT w.customer_id, SUM(w.amount), COALESCE(SUM(m.revenue), 0) FROM wallet_estimates w
+		JOIN customers c ON c.id = w.customer_id
+		LEFT JOIN (SELECT customer_id, category_id, SUM(net_revenue) AS revenue FROM sales_category_monthly
+			WHERE month >= ? AND month <= ? GROUP BY customer_id, category_id) m ON m.customer_id = w.customer_id AND m.category_id = w.category_id
+		WHERE w.year = ? AND `+scope+` GROUP BY w.customer_id`, append([]any{year + "-01", year + "-12", mustAtoi(year)}, sargs...)...)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var id int64
+		var est, ours kam.Money
+		if err := rows.Scan(&id, &est, &ours); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		in.Wallet[id], in.WalletOurs[id] = est, ours
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	events, err := s.keyAccountEvents(ctx, c, "JOIN customers c ON c.id = e.customer_id WHERE "+scope, sargs, "e.id")
+	if err != nil {
+		return nil, err
+	}
+	byCustomer := map[int64][]kam.KeyAccountEvent{}
+	for _, e := range events {
+		byCustomer[e.CustomerID] = append(byCustomer[e.CustomerID], e)
+	}
+	for id, es := range byCustomer {
+		in.States[id] = kam.StateOf(es)
+	}
+	return in, nil
+}
+
+func mustAtoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
+}
+
+// keyAccountEvents reads events with their users' names under a join and condition.
+func (s *LedgerService) keyAccountEvents(ctx context.Context, c conn, where string, args []any, order string) ([]kam.KeyAccountEvent, error) {
+	rows, err := c.query(ctx, `SELECT e.id, e.customer_id, e.kind, e.criterion, e.score, e.value, e.period_from, e.period_to, e.total, e.reason,
+		e.user_id, COALESCE(u.name, ''), e.at FROM key_account_events e LEFT JOIN users u ON u.id = e.user_id `+where+` ORDER BY `+order, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []kam.KeyAccountEvent{}
+	for rows.Next() {
+		var e kam.KeyAccountEvent
+		if err := rows.Scan(&e.ID, &e.CustomerID, &e.Kind, &e.Criterion, &e.Score, &e.Value, &e.From, &e.To, &e.Total, &e.Reason,
+			&e.UserID, &e.UserName, timeScan{&e.At}); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// inPortfolio checks that the customer is one of the actor's own portfolio (not only borrowed):
+// not found otherwise.
+func (s *LedgerService) inPortfolio(ctx context.Context, c conn, a *kam.Actor, customerID int64) error {
+	scope, sargs, err := s.db.ledgerScope(a, kam.ActView, portfolio)
+	if err != nil {
+		return err
+	}
+	var n int
+	if err := c.queryRow(ctx, "SELECT COUNT(*) FROM customers c WHERE c.id = ? AND "+scope, append([]any{customerID}, sargs...)...).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return notFound("customer")
+	}
+	return nil
+}
+
+// RecordKeyAccountEvent stores a manual score (who may edit the file), a decision or an importance
+// override (directors and admins) of a customer of the actor's portfolio.
+func (s *LedgerService) RecordKeyAccountEvent(ctx context.Context, e *kam.KeyAccountEvent) error {
+	a, err := actorOf(ctx)
+	if err != nil {
+		return err
+	}
+	if err := s.inPortfolio(ctx, s.db.reader(), a, e.CustomerID); err != nil {
+		return err
+	}
+	switch e.Kind {
+	case kam.EventScore:
+		if !kam.CanEditCustomer(a) {
+			return kam.Errorf(kam.EForbidden, "your role may not score customers")
+		}
+	default:
+		if !kam.CanDecideKeyAccounts(a) {
+			return kam.Errorf(kam.EForbidden, "key accounts and importance grades are decided by directors and admins")
+		}
+	}
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	tx, err := s.db.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	e.UserID, e.At = a.UserID, tx.now
+	if err := tx.QueryRow(`INSERT INTO key_account_events (customer_id, kind, criterion, score, value, period_from, period_to, total, reason, user_id, at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, e.CustomerID, e.Kind, e.Criterion, e.Score, e.Value, e.From, e.To, e.Total, e.Reason,
+		a.UserID, s.db.timeArg(tx.now)).Scan(&e.ID); err != nil {
+		return err
+	}
+	if err := tx.QueryRow("SELECT name FROM users WHERE id = ?", a.UserID).Scan(&e.UserName); err != nil {
+		e.UserName = ""
+	}
+	return tx.Commit()
+}
+
+// KeyAccountHistory is a customer's key-account history, newest first.
+func (s *LedgerService) KeyAccountHistory(ctx context.Context, customerID int64) ([]kam.KeyAccountEvent, error) {
+	a, err := actorOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c := s.db.reader()
+	if err := s.inPortfolio(ctx, c, a, customerID); err != nil {
+		return nil, err
+	}
+	return s.keyAccountEvents(ctx, c, "WHERE e.customer_id = ?", []any{customerID}, "e.id DESC")
+}
