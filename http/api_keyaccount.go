@@ -72,7 +72,11 @@ type ScorecardOut struct {
 }
 
 type scorecardInput struct {
-	periodInput
+	Period string `query:"period" pattern:"^\\d{4}$" doc:"A calendar year; or give from and to."`
+	From   string `query:"from" pattern:"^\\d{4}-(0[1-9]|1[0-2])$" doc:"First month, YYYY-MM."`
+	To     string `query:"to" pattern:"^\\d{4}-(0[1-9]|1[0-2])$" doc:"Last month, YYYY-MM."`
+	Limit  int    `query:"limit" minimum:"1" maximum:"1000" default:"50" doc:"Customers per page."`
+	Offset int    `query:"offset" minimum:"0" default:"0"`
 	State string `query:"state" enum:"proposed,confirmed,rejected," doc:"Only customers in this state."`
 }
 
@@ -105,7 +109,11 @@ type PortfolioOut struct {
 }
 
 type portfolioInput struct {
-	periodInput
+	Period string `query:"period" pattern:"^\\d{4}$" doc:"A calendar year; or give from and to."`
+	From   string `query:"from" pattern:"^\\d{4}-(0[1-9]|1[0-2])$" doc:"First month, YYYY-MM."`
+	To     string `query:"to" pattern:"^\\d{4}-(0[1-9]|1[0-2])$" doc:"Last month, YYYY-MM."`
+	Limit  int    `query:"limit" minimum:"1" maximum:"1000" default:"50" doc:"Customers per page."`
+	Offset int    `query:"offset" minimum:"0" default:"0"`
 	Quadrant string `query:"quadrant" enum:"invest,selective,maintain,minimise," doc:"Only the customers of one quadrant."`
 }
 
@@ -124,6 +132,21 @@ type scoreInput struct {
 		Score     int    `json:"score" minimum:"0" maximum:"5" doc:"1–5; 0 clears the score."`
 		Reason    string `json:"reason,omitempty" maxLength:"500"`
 	}
+}
+
+type customerKeyAccountInput struct {
+	ID int64 `path:"id" minimum:"1"`
+	Period string `query:"period" pattern:"^\\d{4}$" doc:"A calendar year; or give from and to."`
+	From   string `query:"from" pattern:"^\\d{4}-(0[1-9]|1[0-2])$" doc:"First month, YYYY-MM."`
+	To     string `query:"to" pattern:"^\\d{4}-(0[1-9]|1[0-2])$" doc:"Last month, YYYY-MM."`
+	Limit  int    `query:"limit" minimum:"1" maximum:"1000" default:"50" doc:"Customers per page."`
+	Offset int    `query:"offset" minimum:"0" default:"0"`
+}
+
+// periodOf is a key-account request's period as an analytics request's (huma reads no embedded
+// parameters, so each input lists them).
+func periodOf(period, from, to string, limit, offset int) *periodInput {
+	return &periodInput{Period: period, From: from, To: to, Limit: limit, Offset: offset}
 }
 
 type decisionInput struct {
@@ -221,7 +244,7 @@ func (s *Server) registerKeyAccountAPI(api huma.API) {
 		Summary: "Key-account scorecard", Tags: tags,
 		Description: "The six criteria of a key account, each scored 1–5: profit_share, relationship (the lower of its length and stability scores), potential (growth, or the uncaptured wallet where estimated), resources (cost-to-serve) by quintiles of the period's customers (sorted worst first, position i of n scores 1 + floor(5i/n), equal values share the first one's score); goal_impact and loss_damage by hand. The total is the weighted mean of the scored criteria; at or over the threshold a customer is proposed, until a director confirms or rejects it. Highest total first; only the caller's customers."},
 		func(ctx context.Context, in *scorecardInput) (*struct{ Body ScorecardOut }, error) {
-			from, to, figures, err := s.periodFigures(ctx, &in.periodInput)
+			from, to, figures, err := s.periodFigures(ctx, periodOf(in.Period, in.From, in.To, in.Limit, in.Offset))
 			if err != nil {
 				return nil, err
 			}
@@ -251,7 +274,7 @@ func (s *Server) registerKeyAccountAPI(api huma.API) {
 		Summary: "Portfolio matrix: customer attractiveness × our relative strength", Tags: tags,
 		Description: "Attractiveness weighs revenue, growth, margin (quintile scores) and strategic_fit (by hand); strength weighs wallet_share (where estimated), relationship and competitive (by hand), as the settings say. An axis at or over the cut is high. Quadrants: invest (both high), selective (attractive, we are weak), maintain (we are strong, less attractive), minimise (both low). Customers by net revenue, largest first."},
 		func(ctx context.Context, in *portfolioInput) (*struct{ Body PortfolioOut }, error) {
-			from, to, figures, err := s.periodFigures(ctx, &in.periodInput)
+			from, to, figures, err := s.periodFigures(ctx, periodOf(in.Period, in.From, in.To, in.Limit, in.Offset))
 			if err != nil {
 				return nil, err
 			}
@@ -282,15 +305,12 @@ func (s *Server) registerKeyAccountAPI(api huma.API) {
 		})
 	register(api, need(kam.ActView, kam.ResLedger), huma.Operation{OperationID: "customer-key-account", Method: http.MethodGet, Path: apiPrefix + "/customers/{id}/key-account",
 		Summary: "A customer's scorecard, quadrant, importance grade and key-account history", Tags: tags},
-		func(ctx context.Context, in *struct {
-			idInput
-			periodInput
-		}) (*struct{ Body KeyAccountOut }, error) {
+		func(ctx context.Context, in *customerKeyAccountInput) (*struct{ Body KeyAccountOut }, error) {
 			history, err := s.Ledger.KeyAccountHistory(ctx, in.ID)
 			if err != nil {
 				return nil, s.apiError(ctx, err)
 			}
-			from, to, figures, err := s.periodFigures(ctx, &in.periodInput)
+			from, to, figures, err := s.periodFigures(ctx, periodOf(in.Period, in.From, in.To, in.Limit, in.Offset))
 			if err != nil {
 				return nil, err
 			}
