@@ -65,6 +65,8 @@ func documentBodies(api huma.API) {
 		"create-contact": reflect.TypeOf(kam.Contact{}), "update-contact": reflect.TypeOf(kam.Contact{}),
 		"create-user": reflect.TypeOf(NewUser{}), "update-user": reflect.TypeOf(kam.User{}),
 		"create-token": reflect.TypeOf(NewTokenBody{}), "handover": reflect.TypeOf(HandoverBody{}),
+		"customer-key-account-score": reflect.TypeOf(ScoreBody{}), "customer-key-account-decision": reflect.TypeOf(DecisionBody{}),
+		"customer-importance": reflect.TypeOf(GradeBody{}),
 	}
 	for _, item := range oapi.Paths {
 		for _, op := range []*huma.Operation{item.Post, item.Patch} {

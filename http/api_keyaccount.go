@@ -77,7 +77,7 @@ type scorecardInput struct {
 	To     string `query:"to" pattern:"^\\d{4}-(0[1-9]|1[0-2])$" doc:"Last month, YYYY-MM."`
 	Limit  int    `query:"limit" minimum:"1" maximum:"1000" default:"50" doc:"Customers per page."`
 	Offset int    `query:"offset" minimum:"0" default:"0"`
-	State string `query:"state" enum:"proposed,confirmed,rejected," doc:"Only customers in this state."`
+	State  string `query:"state" enum:"proposed,confirmed,rejected," doc:"Only customers in this state."`
 }
 
 // PortfolioRowOut is one customer in the portfolio matrix.
@@ -109,11 +109,11 @@ type PortfolioOut struct {
 }
 
 type portfolioInput struct {
-	Period string `query:"period" pattern:"^\\d{4}$" doc:"A calendar year; or give from and to."`
-	From   string `query:"from" pattern:"^\\d{4}-(0[1-9]|1[0-2])$" doc:"First month, YYYY-MM."`
-	To     string `query:"to" pattern:"^\\d{4}-(0[1-9]|1[0-2])$" doc:"Last month, YYYY-MM."`
-	Limit  int    `query:"limit" minimum:"1" maximum:"1000" default:"50" doc:"Customers per page."`
-	Offset int    `query:"offset" minimum:"0" default:"0"`
+	Period   string `query:"period" pattern:"^\\d{4}$" doc:"A calendar year; or give from and to."`
+	From     string `query:"from" pattern:"^\\d{4}-(0[1-9]|1[0-2])$" doc:"First month, YYYY-MM."`
+	To       string `query:"to" pattern:"^\\d{4}-(0[1-9]|1[0-2])$" doc:"Last month, YYYY-MM."`
+	Limit    int    `query:"limit" minimum:"1" maximum:"1000" default:"50" doc:"Customers per page."`
+	Offset   int    `query:"offset" minimum:"0" default:"0"`
 	Quadrant string `query:"quadrant" enum:"invest,selective,maintain,minimise," doc:"Only the customers of one quadrant."`
 }
 
@@ -125,17 +125,33 @@ var quadrantStrategy = map[string]string{
 	analytics.QuadrantMinimise:  "minimise: standard service, resources elsewhere",
 }
 
-type scoreInput struct {
-	ID   int64 `path:"id" minimum:"1"`
-	Body struct {
-		Criterion string `json:"criterion" enum:"goal_impact,loss_damage,strategic_fit,competitive"`
-		Score     int    `json:"score" minimum:"0" maximum:"5" doc:"1–5; 0 clears the score."`
-		Reason    string `json:"reason,omitempty" maxLength:"500"`
-	}
+// The bodies of the key-account records. They are read after the customer is found, so that a
+// customer outside the caller's scope is not found (404) whatever the body says.
+type ScoreBody struct {
+	Criterion string `json:"criterion" enum:"goal_impact,loss_damage,strategic_fit,competitive"`
+	Score     int    `json:"score" minimum:"0" maximum:"5" doc:"1–5; 0 clears the score."`
+	Reason    string `json:"reason" maxLength:"500"`
+}
+
+type DecisionBody struct {
+	Decision string `json:"decision" enum:"confirmed,rejected"`
+	Reason   string `json:"reason" maxLength:"500"`
+	Period   string `json:"period" pattern:"^\\d{4}$" doc:"The year the decision is taken on; default the last 12 complete months."`
+}
+
+type GradeBody struct {
+	Grade  string `json:"grade" enum:"important,special,general," doc:"Empty goes back to the computed grade."`
+	Reason string `json:"reason" maxLength:"500"`
+}
+
+type recordInput struct {
+	ID          int64  `path:"id" minimum:"1"`
+	ContentType string `header:"Content-Type"`
+	RawBody     []byte `contentType:"application/json"`
 }
 
 type customerKeyAccountInput struct {
-	ID int64 `path:"id" minimum:"1"`
+	ID     int64  `path:"id" minimum:"1"`
 	Period string `query:"period" pattern:"^\\d{4}$" doc:"A calendar year; or give from and to."`
 	From   string `query:"from" pattern:"^\\d{4}-(0[1-9]|1[0-2])$" doc:"First month, YYYY-MM."`
 	To     string `query:"to" pattern:"^\\d{4}-(0[1-9]|1[0-2])$" doc:"Last month, YYYY-MM."`
@@ -153,8 +169,8 @@ type decisionInput struct {
 	ID   int64 `path:"id" minimum:"1"`
 	Body struct {
 		Decision string `json:"decision" enum:"confirmed,rejected"`
-		Reason   string `json:"reason,omitempty" maxLength:"500"`
-		Period   string `json:"period,omitempty" pattern:"^\\d{4}$" doc:"The period the decision is taken on (a year); default the last 12 complete months."`
+		Reason   string `json:"reason" maxLength:"500"`
+		Period   string `json:"period" pattern:"^\\d{4}$" doc:"The period the decision is taken on (a year); default the last 12 complete months."`
 	}
 }
 
@@ -162,7 +178,7 @@ type importanceInput struct {
 	ID   int64 `path:"id" minimum:"1"`
 	Body struct {
 		Grade  string `json:"grade" enum:"important,special,general," doc:"The grade; empty goes back to the computed one."`
-		Reason string `json:"reason,omitempty" maxLength:"500"`
+		Reason string `json:"reason" maxLength:"500"`
 	}
 }
 
@@ -328,43 +344,67 @@ func (s *Server) registerKeyAccountAPI(api huma.API) {
 			}
 			return &struct{ Body KeyAccountOut }{out}, nil
 		})
-	record := func(ctx context.Context, e *kam.KeyAccountEvent) (*struct{ Body kam.KeyAccountEvent }, error) {
+	// record reads a record's body into dst (the fields named in writable) once the customer is
+	// found, and stores the event make builds from it.
+	record := func(ctx context.Context, in *recordInput, dst any, writable map[string]bool, build func() (*kam.KeyAccountEvent, error)) (*struct{ Body kam.KeyAccountEvent }, error) {
+		if _, err := s.Customers.FindCustomerByID(ctx, in.ID); err != nil {
+			return nil, s.apiError(ctx, err)
+		}
+		if err := decodeObject(in.ContentType, in.RawBody, dst, writable); err != nil {
+			return nil, err
+		}
+		e, err := build()
+		if err != nil {
+			return nil, err
+		}
+		e.CustomerID = in.ID
 		if err := s.Ledger.RecordKeyAccountEvent(ctx, e); err != nil {
 			return nil, s.apiError(ctx, err)
 		}
 		return &struct{ Body kam.KeyAccountEvent }{*e}, nil
 	}
 	register(api, need(kam.ActEdit, kam.ResCustomer), huma.Operation{OperationID: "customer-key-account-score", Method: http.MethodPost,
-		Path: apiPrefix + "/customers/{id}/key-account/scores", Summary: "Score a criterion by hand", Tags: tags, MaxBodyBytes: maxBodyBytes,
-		Description: "goal_impact and loss_damage (scorecard), strategic_fit and competitive (portfolio matrix), 1–5; 0 clears the score. Who may edit the file scores it; every score is kept with who and when."},
-		func(ctx context.Context, in *scoreInput) (*struct{ Body kam.KeyAccountEvent }, error) {
-			return record(ctx, &kam.KeyAccountEvent{CustomerID: in.ID, Kind: kam.EventScore, Criterion: in.Body.Criterion, Score: in.Body.Score, Reason: in.Body.Reason})
+		Path: apiPrefix + "/customers/{id}/key-account/scores", Summary: "Score a criterion by hand", Tags: tags, MaxBodyBytes: maxBodyBytes, SkipValidateBody: true,
+		Description: "Body `{\"criterion\": \"goal_impact\", \"score\": 4, \"reason\": \"…\"}`: goal_impact and loss_damage (scorecard), strategic_fit and competitive (portfolio matrix), 1–5; 0 clears the score. Who may edit the file scores it; every score is kept with who and when."},
+		func(ctx context.Context, in *recordInput) (*struct{ Body kam.KeyAccountEvent }, error) {
+			var b ScoreBody
+			return record(ctx, in, &b, jsonFields(ScoreBody{}), func() (*kam.KeyAccountEvent, error) {
+				return &kam.KeyAccountEvent{Kind: kam.EventScore, Criterion: b.Criterion, Score: b.Score, Reason: b.Reason}, nil
+			})
 		})
 	register(api, need(kam.ActEdit, kam.ResSettings), huma.Operation{OperationID: "customer-key-account-decision", Method: http.MethodPost,
-		Path: apiPrefix + "/customers/{id}/key-account/decision", Summary: "Confirm or reject a customer as a key account", Tags: tags, MaxBodyBytes: maxBodyBytes,
-		Description: "Directors and admins. The decision stands until the next one; it is kept with the period, the weighted total at the time, who and when."},
-		func(ctx context.Context, in *decisionInput) (*struct{ Body kam.KeyAccountEvent }, error) {
-			e := &kam.KeyAccountEvent{CustomerID: in.ID, Kind: kam.EventDecision, Value: in.Body.Decision, Reason: in.Body.Reason}
-			p := periodInput{Period: in.Body.Period}
-			from, to, figures, err := s.periodFigures(ctx, &p)
-			if err != nil {
-				return nil, err
-			}
-			e.From, e.To = from, to
-			if ks, err := s.keyAccountsOf(ctx, from, to, figures); err == nil {
-				for _, k := range ks {
-					if k.CustomerID == in.ID {
-						e.Total = ratText(k.Total)
+		Path: apiPrefix + "/customers/{id}/key-account/decision", Summary: "Confirm or reject a customer as a key account", Tags: tags, MaxBodyBytes: maxBodyBytes, SkipValidateBody: true,
+		Description: "Directors and admins. Body `{\"decision\": \"confirmed\" | \"rejected\", \"reason\": \"…\", \"period\": \"2026\"}` (period: the year the decision is taken on, default the last 12 complete months). The decision stands until the next one; it is kept with the period, the weighted total at the time, who and when."},
+		func(ctx context.Context, in *recordInput) (*struct{ Body kam.KeyAccountEvent }, error) {
+			var b DecisionBody
+			return record(ctx, in, &b, jsonFields(DecisionBody{}), func() (*kam.KeyAccountEvent, error) {
+				if b.Period != "" && !yearText.MatchString(b.Period) {
+					return nil, problem(http.StatusUnprocessableEntity, "period must be a year", &huma.ErrorDetail{Location: "body.period", Value: b.Period})
+				}
+				e := &kam.KeyAccountEvent{Kind: kam.EventDecision, Value: b.Decision, Reason: b.Reason}
+				from, to, figures, err := s.periodFigures(ctx, &periodInput{Period: b.Period})
+				if err != nil {
+					return nil, err
+				}
+				e.From, e.To = from, to
+				if ks, err := s.keyAccountsOf(ctx, from, to, figures); err == nil {
+					for _, k := range ks {
+						if k.CustomerID == in.ID {
+							e.Total = ratText(k.Total)
+						}
 					}
 				}
-			}
-			return record(ctx, e)
+				return e, nil
+			})
 		})
 	register(api, need(kam.ActEdit, kam.ResSettings), huma.Operation{OperationID: "customer-importance", Method: http.MethodPost,
-		Path: apiPrefix + "/customers/{id}/importance", Summary: "Override the importance grade", Tags: tags, MaxBodyBytes: maxBodyBytes,
-		Description: "Directors and admins: important, special or general with a reason (required); an empty grade goes back to the computed one. Kept with who and when."},
-		func(ctx context.Context, in *importanceInput) (*struct{ Body kam.KeyAccountEvent }, error) {
-			return record(ctx, &kam.KeyAccountEvent{CustomerID: in.ID, Kind: kam.EventImportance, Value: in.Body.Grade, Reason: in.Body.Reason})
+		Path: apiPrefix + "/customers/{id}/importance", Summary: "Override the importance grade", Tags: tags, MaxBodyBytes: maxBodyBytes, SkipValidateBody: true,
+		Description: "Directors and admins. Body `{\"grade\": \"important\" | \"special\" | \"general\" | \"\", \"reason\": \"…\"}`: a grade needs a reason; an empty grade goes back to the computed one. Kept with who and when."},
+		func(ctx context.Context, in *recordInput) (*struct{ Body kam.KeyAccountEvent }, error) {
+			var b GradeBody
+			return record(ctx, in, &b, jsonFields(GradeBody{}), func() (*kam.KeyAccountEvent, error) {
+				return &kam.KeyAccountEvent{Kind: kam.EventImportance, Value: b.Grade, Reason: b.Reason}, nil
+			})
 		})
 }
 

@@ -202,6 +202,10 @@ func (s *LedgerService) KeyAccountHistory(ctx context.Context, customerID int64)
 		return nil, err
 	}
 	c := s.db.reader()
+	// Like the customer's classes, its key-account history follows the file.
+	if _, err := s.customers.findCustomer(ctx, c, a, customerID); err != nil {
+		return nil, err
+	}
 	if err := s.inPortfolio(ctx, c, a, customerID); err != nil {
 		return nil, err
 	}
