@@ -63,7 +63,7 @@ func (u *ui) fillAnalysis(rq *uiReq, p *web.CardPage) error {
 	for y := now; y > now-5; y-- {
 		a.WalletYears = append(a.WalletYears, web.Link{Label: strconv.Itoa(y), URL: addQuery(tabURL, "wyear", strconv.Itoa(y)), Active: y == year})
 	}
-	return nil
+	return u.fillKeyAccount(rq, p, a)
 }
 
 func classesTable(L *locale.Printer, rows []kam.CustomerClassAt) web.LedgerTable {

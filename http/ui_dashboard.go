@@ -34,6 +34,7 @@ func (u *ui) registerDashboard(rt *router) {
 	u.handle(rt, "GET /settings/analytics", need(kam.ActView, kam.ResSettings), u.settingsPage)
 	u.handle(rt, "POST /settings/analytics", need(kam.ActEdit, kam.ResSettings), u.settingsSave)
 	u.handle(rt, "GET /customers/{id}/analysis/export", need(kam.ActExport, kam.ResLedger), u.cardAnalysisExport)
+	u.registerKeyAccounts(rt)
 }
 
 const (

@@ -24,6 +24,8 @@ func dashSections(L *locale.Printer, active string, p dashPeriod) []web.Link {
 	return []web.Link{
 		{Label: L.T("dashboard.section.overview"), URL: p.url("/dashboard", nil), Active: active == "overview"},
 		{Label: L.T("dashboard.section.migration"), URL: "/dashboard/migration", Active: active == "migration"},
+		{Label: L.T("dashboard.section.scorecard"), URL: p.url("/dashboard/scorecard", nil), Active: active == "scorecard"},
+		{Label: L.T("dashboard.section.portfolio"), URL: p.url("/dashboard/portfolio", nil), Active: active == "portfolio"},
 		{Label: L.T("dashboard.section.settings"), URL: "/settings/analytics", Active: active == "settings"},
 	}
 }
@@ -141,7 +143,7 @@ func exportFormat(v url.Values) (string, error) {
 	}
 }
 
-// dashboardExport is GET /dashboard/export?table=abc|profit|customers|migration&format=csv|xlsx
+// dashboardExport is GET /dashboard/export?table=abc|profit|customers|migration|scorecard|portfolio&format=csv|xlsx
 // with the table's own parameters (the period; a tier or loss=1; the runs of a migration).
 func (u *ui) dashboardExport(rq *uiReq) {
 	v := rq.r.URL.Query()
@@ -153,6 +155,15 @@ func (u *ui) dashboardExport(rq *uiReq) {
 	table := v.Get("table")
 	if table == "migration" {
 		u.migrationExport(rq, format)
+		return
+	}
+	if table == "scorecard" || table == "portfolio" {
+		d, err := u.keyAccountDownload(rq, table, v)
+		if err != nil {
+			rq.fail(err)
+			return
+		}
+		rq.send(d, format)
 		return
 	}
 	if table != "abc" && table != "profit" && table != "customers" {

@@ -41,8 +41,25 @@ func (u *ui) settingsPage(rq *uiReq) {
 	u.showSettings(rq, 200, settingsValues(set), nil)
 }
 
-// showSettings renders the form (directors, admins) or the read-only list (everyone else).
+// showSettings renders the form (directors, admins) or the read-only list (everyone else), with
+// the key-account models' rules as stored.
 func (u *ui) showSettings(rq *uiReq, status int, values map[string]string, errs []kam.FieldError) {
+	ka, err := u.s.Ledger.KeyAccountSettings(rq.r.Context())
+	if err != nil {
+		rq.fail(err)
+		return
+	}
+	page := u.settingsPageOf(rq, values, errs)
+	if page.Form != nil {
+		page.KeyAccounts = keyAccountSettingsForm(rq.L, ka, nil)
+	} else {
+		page.KeyAccountRows = keyAccountRows(rq.L, ka)
+	}
+	rq.render(status, "settings", page)
+}
+
+// settingsPageOf is the settings page with the thresholds' form or list.
+func (u *ui) settingsPageOf(rq *uiReq, values map[string]string, errs []kam.FieldError) *web.SettingsPage {
 	L := rq.L
 	heading := L.T("settings.title")
 	page := &web.SettingsPage{Base: rq.base(heading, "dashboard"), Heading: heading, Intro: L.T("settings.intro"),
@@ -52,15 +69,14 @@ func (u *ui) showSettings(rq *uiReq, status int, values map[string]string, errs 
 		for _, f := range settingsFields {
 			page.Rows = append(page.Rows, web.FieldRow{Label: L.Field("settings", f), Value: values[f], Mono: true})
 		}
-		rq.render(status, "settings", page)
-		return
+		return page
 	}
 	form := &web.FormPage{Base: page.Base, Heading: heading, Action: "/settings/analytics", CancelURL: "/dashboard", Submit: L.T("form.save")}
 	var general []string
 	form.Sections, general = sections(L, settingsSpecs(), formState{entity: "settings", values: values, errs: errs})
 	form.Errors = general
 	page.Form = form
-	rq.render(status, "settings", page)
+	return page
 }
 
 // settingsSave is POST /settings/analytics.

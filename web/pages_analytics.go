@@ -62,6 +62,10 @@ type SettingsPage struct {
 	Intro    string
 	Form     *FormPage
 	Rows     []FieldRow
+	// KeyAccounts is the form of the scorecard's and the portfolio matrix's rules (directors,
+	// admins); KeyAccountRows shows them to everyone else.
+	KeyAccounts    *KeyAccountSettingsForm
+	KeyAccountRows []FieldRow
 }
 
 // CardAnalysis is the card's analysis tab: the customer's class in every stored run and its
@@ -74,4 +78,5 @@ type CardAnalysis struct {
 	WalletYear     string
 	WalletYears    []Link
 	WalletNote     string
+	KeyAccount     *KeyAccountPanel
 }

@@ -17,7 +17,7 @@ func TestNewParsesEveryPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{"audit", "borrow", "customer", "customers", "dashboard", "dashboard_abc", "dashboard_customers", "dashboard_migration",
-		"dashboard_migration_customers", "error", "form", "handover", "import", "import_map", "ledger_list", "ledger_order", "login", "settings",
+		"dashboard_migration_customers", "dashboard_portfolio", "dashboard_scorecard", "error", "form", "handover", "import", "import_map", "ledger_list", "ledger_order", "login", "settings",
 		"team", "tokens"}
 	if got := strings.Join(r.Pages(), ","); got != strings.Join(want, ",") {
 		t.Errorf("pages = %s, want %s", got, strings.Join(want, ","))

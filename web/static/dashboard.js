@@ -101,15 +101,41 @@
       series: [{ type: "heatmap", data: d.cells, label: { show: true, formatter: function (p) { return p.data[2]; } } }]
     };
   }
+  // The portfolio matrix: each bubble [attractiveness, strength, revenue, customer id, code,
+  // url of its quadrant's customers], sized by revenue; the cut lines part the four quadrants.
+  function bubbles(d) {
+    var size = function (v) { return 6 + 34 * Math.sqrt(Math.max(v[2], 0) / Math.max(d.max, 1)); };
+    var tip = function (p) {
+      return p.data[4] + "\n" + d.labels.X + ": " + p.data[0] + "\n" + d.labels.Y + ": " + p.data[1] + "\n" + yuan(p.data[2]);
+    };
+    return {
+      animation: false,
+      grid: { left: 60, right: 30, top: 30, bottom: 50 },
+      tooltip: { trigger: "item", renderMode: "richText", formatter: tip },
+      xAxis: { type: "value", min: 1, max: 5, name: d.labels.X, nameLocation: "middle", nameGap: 30 },
+      yAxis: { type: "value", min: 1, max: 5, name: d.labels.Y },
+      series: [{
+        type: "scatter", data: d.points, symbolSize: size, itemStyle: { color: "#2f6db5", opacity: 0.6 },
+        markLine: { symbol: "none", silent: true, lineStyle: { type: "dashed", color: "#888" }, data: [{ xAxis: d.cut }, { yAxis: d.cut }] },
+        markArea: { silent: true, itemStyle: { color: "rgba(0,0,0,0)" }, label: { color: "#666" }, data: [
+          [{ name: d.names[0], coord: [d.cut, d.cut] }, { coord: [5, 5] }],
+          [{ name: d.names[1], coord: [d.cut, 1] }, { coord: [5, d.cut] }],
+          [{ name: d.names[2], coord: [1, d.cut] }, { coord: [d.cut, 5] }],
+          [{ name: d.names[3], coord: [1, 1] }, { coord: [d.cut, d.cut] }]
+        ] }
+      }]
+    };
+  }
   // drill opens the customers behind a clicked point, bar or cell.
   function drill(kind, p) {
     var url = "";
     if (kind === "pyramid" && p.data) { url = p.data.url; }
     if (kind === "scatter" && p.data) { url = "/customers/" + p.data[2]; }
     if (kind === "heatmap" && p.data) { url = p.data[4]; }
+    if (kind === "bubbles" && p.data && p.data[5]) { url = p.data[5]; }
     if (url) { window.location.href = url; }
   }
-  var kinds = { pareto: pareto, whale: whale, pyramid: pyramid, scatter: scatter, heatmap: heatmap };
+  var kinds = { pareto: pareto, whale: whale, pyramid: pyramid, scatter: scatter, heatmap: heatmap, bubbles: bubbles };
   function init() {
     if (!window.echarts) { return; }
     var charts = [];
