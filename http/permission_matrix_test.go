@@ -121,6 +121,15 @@ var matrix = map[string]allow{
 	"GET /settings/analytics":             {own: everyone},
 	"POST /settings/analytics":            {own: topRoles},
 	"GET /customers/{id}/analysis/export": {own: bookKeeper, other: topRoles, query: "table=wallet"},
+	// Key accounts: the scorecard and the portfolio matrix like the other dashboards; manual
+	// scores by those who edit the file; decisions and grade overrides by directors and admins.
+	// The matrix's form names no criterion: an allowed request stops at the body (422).
+	"GET /dashboard/portfolio":                  {own: bookKeeper, query: "quadrant=minimise", sees: allBooks},
+	"GET /dashboard/scorecard":                  {own: bookKeeper, query: "state=proposed", sees: allBooks},
+	"POST /customers/{id}/key-account/scores":   {own: sellers, other: topRoles},
+	"POST /customers/{id}/key-account/decision": {own: topRoles, other: topRoles},
+	"POST /customers/{id}/importance":           {own: topRoles, other: topRoles},
+	"POST /settings/key-accounts":               {own: topRoles},
 
 	// The API: users.
 	"GET /api/v1/me":           {own: everyone},
@@ -175,15 +184,23 @@ var matrix = map[string]allow{
 	"POST /api/v1/imports/{kind}[orders]":    {own: docImport},
 
 	// The API: portfolio analytics.
-	"GET /api/v1/analytics/settings":      {own: everyone},
-	"PUT /api/v1/analytics/settings":      {own: topRoles},
-	"GET /api/v1/customers/{id}/wallet":   {own: bookKeeper, other: topRoles},
-	"GET /api/v1/customers/{id}/classes":  {own: bookKeeper, other: topRoles},
-	"GET /api/v1/analytics/tiers":         {own: bookKeeper, sees: allBooks},
-	"GET /api/v1/analytics/rfm":           {own: bookKeeper, sees: allBooks},
-	"GET /api/v1/analytics/migration":     {own: bookKeeper, query: "from_run={run1}&to_run={run2}", sees: allBooks},
-	"GET /api/v1/analytics/abc":           {own: bookKeeper, sees: allBooks},
-	"GET /api/v1/analytics/profitability": {own: bookKeeper, sees: allBooks},
+	"GET /api/v1/analytics/settings":                   {own: everyone},
+	"PUT /api/v1/analytics/settings":                   {own: topRoles},
+	"GET /api/v1/customers/{id}/wallet":                {own: bookKeeper, other: topRoles},
+	"GET /api/v1/customers/{id}/classes":               {own: bookKeeper, other: topRoles},
+	"GET /api/v1/analytics/tiers":                      {own: bookKeeper, sees: allBooks},
+	"GET /api/v1/analytics/rfm":                        {own: bookKeeper, sees: allBooks},
+	"GET /api/v1/analytics/migration":                  {own: bookKeeper, query: "from_run={run1}&to_run={run2}", sees: allBooks},
+	"GET /api/v1/analytics/abc":                        {own: bookKeeper, sees: allBooks},
+	"GET /api/v1/analytics/profitability":              {own: bookKeeper, sees: allBooks},
+	"GET /api/v1/analytics/key-account-settings":       {own: everyone},
+	"PUT /api/v1/analytics/key-account-settings":       {own: topRoles},
+	"GET /api/v1/analytics/scorecard":                  {own: bookKeeper, sees: allBooks},
+	"GET /api/v1/analytics/portfolio":                  {own: bookKeeper, sees: allBooks},
+	"GET /api/v1/customers/{id}/key-account":           {own: bookKeeper, other: topRoles},
+	"POST /api/v1/customers/{id}/key-account/scores":   {own: sellers, other: topRoles},
+	"POST /api/v1/customers/{id}/key-account/decision": {own: topRoles, other: topRoles},
+	"POST /api/v1/customers/{id}/importance":           {own: topRoles, other: topRoles},
 
 	// The audit log: admins and directors read and export it.
 	"GET /api/v1/audit":        {own: topRoles},
