@@ -229,7 +229,8 @@ func (u *ui) dashboardScorecard(rq *uiReq) {
 		filter.Set("state", state)
 	}
 	page := &web.ScorecardPage{Base: rq.base(heading, "dashboard"), Heading: heading, Sections: dashSections(L, "scorecard", p),
-		Note: L.T("scorecard.note", set.ScorecardThreshold), CanDecide: kam.CanDecideKeyAccounts(rq.actor), Back: p.url("/dashboard/scorecard", filter)}
+		Note: L.T("scorecard.note", set.ScorecardThreshold), CanDecide: kam.CanDecideKeyAccounts(rq.actor), Back: p.url("/dashboard/scorecard", filter),
+		DecideYear: p.Year, DecideFrom: p.From, DecideTo: p.To}
 	page.Period = u.selector(L, p, "/dashboard/scorecard")
 	keepInPeriodLinks(&page.Period, "/dashboard/scorecard", filter)
 	counts := map[string]int{}
@@ -254,11 +255,10 @@ func (u *ui) dashboardScorecard(rq *uiReq) {
 		ids[i] = k.CustomerID
 	}
 	names := u.customerNames(ctx, ids)
-	year := p.Year
 	for _, k := range shown {
 		r := web.ScorecardRow{ID: k.CustomerID, URL: customerURL(k.CustomerID, "analysis"), Code: k.Code, Total: score(k.Total), State: k.State,
 			StateLabel: L.Enum("kastate", k.State), Grade: L.Enum("grade", k.Grade), Proposed: k.Proposed,
-			DecideURL: "/customers/" + strconv.FormatInt(k.CustomerID, 10) + "/key-account/decision", PeriodYear: year}
+			DecideURL: "/customers/" + strconv.FormatInt(k.CustomerID, 10) + "/key-account/decision"}
 		if c := names[k.CustomerID]; c != nil {
 			r.Name = c.Name
 		}
@@ -519,7 +519,7 @@ func (u *ui) keyAccountScore(rq *uiReq) {
 // keyAccountDecision is POST /customers/{id}/key-account/decision (decision, reason, period).
 func (u *ui) keyAccountDecision(rq *uiReq) {
 	u.recordForm(rq, func(id int64, f url.Values) (*kam.KeyAccountEvent, error) {
-		p, err := parseDashPeriod(url.Values{"period": {f.Get("period")}})
+		p, err := parseDashPeriod(url.Values{"period": {f.Get("period")}, "from": {f.Get("from")}, "to": {f.Get("to")}})
 		if err != nil {
 			return nil, err
 		}

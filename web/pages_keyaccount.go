@@ -38,6 +38,8 @@ type ScorecardPage struct {
 	// CanDecide shows the confirm and reject buttons (directors, admins); Back is this page.
 	CanDecide bool
 	Back      string
+	// DecideYear, DecideFrom and DecideTo are the period a decision is taken on (the page's).
+	DecideYear, DecideFrom, DecideTo string
 }
 
 // ScorecardRow is one customer of the scorecard.
