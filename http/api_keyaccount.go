@@ -40,6 +40,24 @@ func (s *Server) keyAccountsOf(ctx context.Context, from, to string, figures []k
 	})
 }
 
+// keyAccountsOfRequest runs the key-account models over an analytics request's period and reads
+// their settings.
+func (s *Server) keyAccountsOfRequest(ctx context.Context, in *periodInput) (string, string, []analytics.KeyAccount, kam.KeyAccountSettings, error) {
+	var set kam.KeyAccountSettings
+	from, to, figures, err := s.periodFigures(ctx, in)
+	if err != nil {
+		return "", "", nil, set, err
+	}
+	ks, err := s.keyAccountsOf(ctx, from, to, figures)
+	if err == nil {
+		set, err = s.Ledger.KeyAccountSettings(ctx)
+	}
+	if err != nil {
+		return "", "", nil, set, s.apiError(ctx, err)
+	}
+	return from, to, ks, set, nil
+}
+
 // ratText is an exact score as a decimal with 4 places ("" when there is none).
 func ratText(r *big.Rat) string {
 	if r == nil {
@@ -260,15 +278,10 @@ func (s *Server) registerKeyAccountAPI(api huma.API) {
 		Summary: "Key-account scorecard", Tags: tags,
 		Description: "The six criteria of a key account, each scored 1–5: profit_share, relationship (the lower of its length and stability scores), potential (growth, or the uncaptured wallet where estimated), resources (cost-to-serve) by quintiles of the period's customers (sorted worst first, position i of n scores 1 + floor(5i/n), equal values share the first one's score); goal_impact and loss_damage by hand. The total is the weighted mean of the scored criteria; at or over the threshold a customer is proposed, until a director confirms or rejects it. Highest total first; only the caller's customers."},
 		func(ctx context.Context, in *scorecardInput) (*struct{ Body ScorecardOut }, error) {
-			from, to, figures, err := s.periodFigures(ctx, periodOf(in.Period, in.From, in.To, in.Limit, in.Offset))
+			from, to, ks, set, err := s.keyAccountsOfRequest(ctx, periodOf(in.Period, in.From, in.To, in.Limit, in.Offset))
 			if err != nil {
 				return nil, err
 			}
-			ks, err := s.keyAccountsOf(ctx, from, to, figures)
-			if err != nil {
-				return nil, s.apiError(ctx, err)
-			}
-			set, _ := s.Ledger.KeyAccountSettings(ctx)
 			out := ScorecardOut{From: from, To: to, Threshold: set.ScorecardThreshold, Weights: set.ScorecardWeights,
 				States: map[string]int{kam.KeyAccountProposed: 0, kam.KeyAccountConfirmed: 0, kam.KeyAccountRejected: 0}}
 			var rows []ScorecardRowOut
@@ -290,15 +303,10 @@ func (s *Server) registerKeyAccountAPI(api huma.API) {
 		Summary: "Portfolio matrix: customer attractiveness × our relative strength", Tags: tags,
 		Description: "Attractiveness weighs revenue, growth, margin (quintile scores) and strategic_fit (by hand); strength weighs wallet_share (where estimated), relationship and competitive (by hand), as the settings say. An axis at or over the cut is high. Quadrants: invest (both high), selective (attractive, we are weak), maintain (we are strong, less attractive), minimise (both low). Customers by net revenue, largest first."},
 		func(ctx context.Context, in *portfolioInput) (*struct{ Body PortfolioOut }, error) {
-			from, to, figures, err := s.periodFigures(ctx, periodOf(in.Period, in.From, in.To, in.Limit, in.Offset))
+			from, to, ks, set, err := s.keyAccountsOfRequest(ctx, periodOf(in.Period, in.From, in.To, in.Limit, in.Offset))
 			if err != nil {
 				return nil, err
 			}
-			ks, err := s.keyAccountsOf(ctx, from, to, figures)
-			if err != nil {
-				return nil, s.apiError(ctx, err)
-			}
-			set, _ := s.Ledger.KeyAccountSettings(ctx)
 			out := PortfolioOut{From: from, To: to, Cut: set.PortfolioCut, Quadrants: map[string]QuadrantOut{}}
 			for _, q := range analytics.Quadrants {
 				out.Quadrants[q] = QuadrantOut{Strategy: quadrantStrategy[q]}

@@ -84,29 +84,39 @@ func ratFloat(r *big.Rat) float64 {
 	return f
 }
 
+// keyAccountPage reads a key-account page's filter (with set), its period, the models' results
+// over it and their settings; ok is false when the answer (a bad filter, the period's error, a
+// failure) is written.
+func (u *ui) keyAccountPage(rq *uiReq, v url.Values, filter func(url.Values) (string, error)) (dashPeriod, string, []analytics.KeyAccount, kam.KeyAccountSettings, bool) {
+	var set kam.KeyAccountSettings
+	f, err := filter(v)
+	if err != nil {
+		rq.fail(err)
+		return dashPeriod{}, "", nil, set, false
+	}
+	p, err := parseDashPeriod(v)
+	if err != nil {
+		u.periodError(rq, p)
+		return p, "", nil, set, false
+	}
+	_, _, ks, err := u.keyAccountsOfPeriod(rq.r.Context(), rq, p)
+	if err == nil {
+		set, err = u.s.Ledger.KeyAccountSettings(rq.r.Context())
+	}
+	if err != nil {
+		rq.fail(err)
+		return p, "", nil, set, false
+	}
+	return p, f, ks, set, true
+}
+
 // dashboardPortfolio is GET /dashboard/portfolio?quadrant=…&period…&page=N.
 func (u *ui) dashboardPortfolio(rq *uiReq) {
 	ctx := rq.r.Context()
 	L := rq.L
 	v := rq.r.URL.Query()
-	quadrant, err := quadrantSet(v)
-	if err != nil {
-		rq.fail(err)
-		return
-	}
-	p, err := parseDashPeriod(v)
-	if err != nil {
-		u.periodError(rq, p)
-		return
-	}
-	_, _, ks, err := u.keyAccountsOfPeriod(ctx, rq, p)
-	if err != nil {
-		rq.fail(err)
-		return
-	}
-	set, err := u.s.Ledger.KeyAccountSettings(ctx)
-	if err != nil {
-		rq.fail(err)
+	p, quadrant, ks, set, ok := u.keyAccountPage(rq, v, quadrantSet)
+	if !ok {
 		return
 	}
 	heading := L.T("portfolio.title")
@@ -203,24 +213,8 @@ func (u *ui) dashboardScorecard(rq *uiReq) {
 	ctx := rq.r.Context()
 	L := rq.L
 	v := rq.r.URL.Query()
-	state, err := stateSet(v)
-	if err != nil {
-		rq.fail(err)
-		return
-	}
-	p, err := parseDashPeriod(v)
-	if err != nil {
-		u.periodError(rq, p)
-		return
-	}
-	_, _, ks, err := u.keyAccountsOfPeriod(ctx, rq, p)
-	if err != nil {
-		rq.fail(err)
-		return
-	}
-	set, err := u.s.Ledger.KeyAccountSettings(ctx)
-	if err != nil {
-		rq.fail(err)
+	p, state, ks, set, ok := u.keyAccountPage(rq, v, stateSet)
+	if !ok {
 		return
 	}
 	heading := L.T("scorecard.title")

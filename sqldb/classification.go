@@ -163,15 +163,5 @@ func (s *LedgerService) AnalyticsSettings(ctx context.Context) (kam.AnalyticsSet
 
 // SaveAnalyticsSettings stores the models' thresholds (directors and admins).
 func (s *LedgerService) SaveAnalyticsSettings(ctx context.Context, set kam.AnalyticsSettings) error {
-	a, err := actorOf(ctx)
-	if err != nil {
-		return err
-	}
-	if !kam.CanEditSettings(a) {
-		return kam.Errorf(kam.EForbidden, "the rules of the portfolio models are set by directors and admins")
-	}
-	if err := set.Validate(); err != nil {
-		return err
-	}
-	return s.db.writeSetting(ctx, analyticsSettingsKey, set, a.UserID)
+	return s.saveRules(ctx, analyticsSettingsKey, set, "the rules of the portfolio models are set by directors and admins")
 }

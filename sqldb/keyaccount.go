@@ -31,17 +31,7 @@ func (s *LedgerService) KeyAccountSettings(ctx context.Context) (kam.KeyAccountS
 
 // SaveKeyAccountSettings stores the rules (directors and admins) once they are valid.
 func (s *LedgerService) SaveKeyAccountSettings(ctx context.Context, set kam.KeyAccountSettings) error {
-	a, err := actorOf(ctx)
-	if err != nil {
-		return err
-	}
-	if !kam.CanEditSettings(a) {
-		return kam.Errorf(kam.EForbidden, "the rules of the key-account models are set by directors and admins")
-	}
-	if err := set.Validate(); err != nil {
-		return err
-	}
-	return s.db.writeSetting(ctx, keyAccountSettingsKey, set, a.UserID)
+	return s.saveRules(ctx, keyAccountSettingsKey, set, "the rules of the key-account models are set by directors and admins")
 }
 
 // KeyAccountInputs reads, for the customers the actor may see, their first month with an order,

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+
+	"kam"
 )
 
 // Settings are stored one JSON value per key in the settings table (analytics thresholds, the
@@ -22,6 +24,22 @@ func readSetting(ctx context.Context, c conn, key string, dst any) error {
 		return err
 	}
 	return json.Unmarshal([]byte(v), dst)
+}
+
+// saveRules stores rules that directors and admins set (the models' settings) once they are
+// valid; refusal says who may, for everyone else.
+func (s *LedgerService) saveRules(ctx context.Context, key string, rules interface{ Validate() error }, refusal string) error {
+	a, err := actorOf(ctx)
+	if err != nil {
+		return err
+	}
+	if !kam.CanEditSettings(a) {
+		return kam.Errorf(kam.EForbidden, "%s", refusal)
+	}
+	if err := rules.Validate(); err != nil {
+		return err
+	}
+	return s.db.writeSetting(ctx, key, rules, a.UserID)
 }
 
 // writeSetting stores value under key in its own transaction, naming who set it.
