@@ -312,6 +312,12 @@ type CustomerClass struct {
 	Tier       string `json:"tier"` // platinum, gold, iron, lead
 	NetRevenue Money  `json:"net_revenue"`
 	Profit     Money  `json:"profit"`
+	// The key-account models' result in the run (keyaccount.go): the scorecard's weighted total,
+	// the state, the portfolio matrix's quadrant and the importance grade.
+	KeyTotal string `json:"key_total,omitempty"`
+	KeyState string `json:"key_state,omitempty"`
+	Quadrant string `json:"quadrant,omitempty"`
+	Grade    string `json:"grade,omitempty"`
 }
 
 // CustomerClassAt is a customer's result in one run, for its class history.

@@ -2,6 +2,7 @@ package analytics
 
 import (
 	"cmp"
+	"context"
 	"math/big"
 	"slices"
 
@@ -318,6 +319,58 @@ func weighted(cs []Criterion, w map[string]*big.Rat) *big.Rat {
 		return nil
 	}
 	return num.Quo(num, den)
+}
+
+// AddKeyAccounts runs the key-account models over a run's period (figures are its figures) and
+// puts each customer's weighted total, state, quadrant and grade in its result, and their counts
+// in the run's summary, so that they are stored with the run.
+func AddKeyAccounts(ctx context.Context, ledger kam.LedgerService, run *kam.ClassificationRun, figures []CustomerFigures) error {
+	pf, pt := PreviousPeriod(run.From, run.To)
+	prev, err := ledger.PeriodFigures(ctx, pf, pt)
+	if err != nil {
+		return err
+	}
+	in, err := ledger.KeyAccountInputs(ctx, run.From, run.To)
+	if err != nil {
+		return err
+	}
+	set, err := ledger.KeyAccountSettings(ctx)
+	if err != nil {
+		return err
+	}
+	abc := ABC{}
+	tiers := map[int64]string{}
+	for _, r := range run.Results {
+		abc.Ranks = append(abc.Ranks, ABCRank{CustomerID: r.CustomerID, Class: r.ABC})
+		tiers[r.CustomerID] = r.Tier
+	}
+	ks := KeyAccounts(KeyAccountData{From: run.From, To: run.To, Figures: figures, Previous: prev, Inputs: in, ABC: abc, Tiers: tiers}, KeyAccountRulesOf(set))
+	byID := make(map[int64]*KeyAccount, len(ks))
+	for i := range ks {
+		byID[ks[i].CustomerID] = &ks[i]
+	}
+	states, quadrants, grades := map[string]int{}, map[string]int{}, map[string]int{}
+	for i := range run.Results {
+		r := &run.Results[i]
+		k := byID[r.CustomerID]
+		if k == nil {
+			continue
+		}
+		if k.Total != nil {
+			r.KeyTotal = k.Total.FloatString(4)
+		}
+		r.KeyState, r.Quadrant, r.Grade = k.State, k.Quadrant, k.Grade
+		if k.State != "" {
+			states[k.State]++
+		}
+		quadrants[k.Quadrant]++
+		grades[k.Grade]++
+	}
+	if s, ok := run.Summary.(Summary); ok {
+		s.KeyAccounts, s.Quadrants, s.Grades = states, quadrants, grades
+		run.Summary = s
+	}
+	return nil
 }
 
 // PreviousPeriod is the period of the same length just before from–to.

@@ -27,6 +27,11 @@ type Summary struct {
 	WhalePeakShare  string                  `json:"whale_peak_share"`
 	ProfitCustomers int                     `json:"profit_customers"`
 	Tiers           map[string]int          `json:"tiers"`
+	// KeyAccounts counts the customers in each key-account state, Quadrants and Grades those of
+	// the portfolio matrix and the importance grades (AddKeyAccounts).
+	KeyAccounts map[string]int `json:"key_accounts,omitempty"`
+	Quadrants   map[string]int `json:"quadrants,omitempty"`
+	Grades      map[string]int `json:"grades,omitempty"`
 }
 
 // ClassSummary sums one class of a run.
@@ -97,5 +102,8 @@ func Reclassify(ctx context.Context, ledger kam.LedgerService, now time.Time, lo
 		return nil, err
 	}
 	run := Classify(figures, from, to, source, settings)
+	if err := AddKeyAccounts(ctx, ledger, run, figures); err != nil {
+		return nil, err
+	}
 	return run, ledger.SaveClassification(ctx, run)
 }

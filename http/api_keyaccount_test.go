@@ -44,6 +44,11 @@ func TestKeyAccountAPI(t *testing.T) {
 			// (0.75 + 0.15 + 0.45 + 0.15) / 0.7 = 2.1429. c2 scores 1 everywhere.
 			{"scorecard", call{method: "GET", path: "/api/v1/analytics/scorecard?period=2026", user: "director"}, 200,
 				[]string{`"threshold":"3.5"`, `"code":"` + c1 + `"`, `"total":"2.1429"`, `"total":"1.0000"`, `{"criterion":"profit_share","score":3,"manual":false,"value":"1044.40"}`}},
+			// The import's run (the last 12 months, 2025-05 – 2026-04) stores each customer's result
+			// too: c1 is attractive (3 on revenue, growth and margin) but its relationship scores 1:
+			// selective, hence special.
+			{"stored with the run", call{method: "GET", path: "/api/v1/customers/{c1}/classes", user: "rep1"}, 200,
+				[]string{`"key_total":"2.1429","quadrant":"selective","grade":"special"`}},
 			{"a rep scores their customer", call{method: "POST", path: "/api/v1/customers/{c1}/key-account/scores", user: "rep1", body: `{"criterion":"goal_impact","score":5,"reason":"战略客户"}`}, 200,
 				[]string{`"kind":"score"`, `"criterion":"goal_impact"`, `"score":5`}},
 			{"and the damage if lost", call{method: "POST", path: "/api/v1/customers/{c1}/key-account/scores", user: "rep1", body: `{"criterion":"loss_damage","score":5}`}, 200, nil},

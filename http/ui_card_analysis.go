@@ -70,14 +70,16 @@ func classesTable(L *locale.Printer, rows []kam.CustomerClassAt) web.LedgerTable
 	t := web.LedgerTable{ID: "card-classes", Empty: L.T("card.no_classes")}
 	for _, c := range []ledgerColumn{{"", L.T("card.col.run"), "num"}, {"", L.T("dashboard.period"), ""}, {"", L.T("card.col.run_at"), ""},
 		{"", L.T("dashboard.col.class"), ""}, {"", L.T("dashboard.col.rank"), "num"}, {"", L.T("dashboard.col.tier"), ""},
-		{"", L.T("dashboard.col.revenue"), "num"}, {"", L.T("dashboard.col.profit"), "num"}} {
+		{"", L.T("dashboard.col.revenue"), "num"}, {"", L.T("dashboard.col.profit"), "num"}, {"", L.T("portfolio.quadrant"), ""},
+		{"", L.T("keyaccount.grade"), ""}} {
 		t.Columns = append(t.Columns, web.Column{Label: c.label, Class: c.class})
 	}
 	for _, h := range rows {
 		r := web.LedgerRow{Class: "abc-" + h.ABC, Cells: []web.Cell{{Text: "#" + strconv.FormatInt(h.RunID, 10), Class: "num"},
 			{Text: h.From + " – " + h.To, Class: "mono"}, {Text: L.DateTime(h.At)}, {Text: L.T("dashboard.class", h.ABC), Class: "cls"},
 			{Text: L.Int(h.ABCRank), Class: "num"}, {Text: L.Enum("tier", h.Tier)},
-			{Text: L.Money(int64(h.NetRevenue)), Class: "num"}, {Text: L.Money(int64(h.Profit)), Class: "num"}}}
+			{Text: L.Money(int64(h.NetRevenue)), Class: "num"}, {Text: L.Money(int64(h.Profit)), Class: "num"},
+			{Text: L.Enum("quadrant", h.Quadrant)}, {Text: L.Enum("grade", h.Grade)}}}
 		if h.Profit < 0 {
 			r.Class += " loss"
 		}
@@ -174,10 +176,10 @@ func (u *ui) cardAnalysisDownload(ctx context.Context, L *locale.Printer, c *kam
 			return d, err
 		}
 		d.name = "classes-" + c.Code
-		d.header = []string{"run_id", "period_from", "period_to", "at", "class", "abc_rank", "tier", "net_revenue", "profit"}
+		d.header = []string{"run_id", "period_from", "period_to", "at", "class", "abc_rank", "tier", "net_revenue", "profit", "key_total", "key_state", "quadrant", "grade"}
 		for _, h := range history {
 			d.rows = append(d.rows, []string{strconv.FormatInt(h.RunID, 10), h.From, h.To, h.At.UTC().Format("2006-01-02T15:04:05Z"), h.ABC,
-				strconv.Itoa(h.ABCRank), h.Tier, h.NetRevenue.String(), h.Profit.String()})
+				strconv.Itoa(h.ABCRank), h.Tier, h.NetRevenue.String(), h.Profit.String(), h.KeyTotal, h.KeyState, h.Quadrant, h.Grade})
 		}
 	case "wallet":
 		year := u.walletYear(L, v)

@@ -40,9 +40,9 @@ func (s *LedgerService) SaveClassification(ctx context.Context, run *kam.Classif
 	}
 	rows := make([][]any, len(run.Results))
 	for i, r := range run.Results {
-		rows[i] = []any{run.ID, r.CustomerID, r.ABC, r.Tier, int64(r.ABCRank), int64(r.NetRevenue), int64(r.Profit)}
+		rows[i] = []any{run.ID, r.CustomerID, r.ABC, r.Tier, int64(r.ABCRank), int64(r.NetRevenue), int64(r.Profit), r.KeyTotal, r.KeyState, r.Quadrant, r.Grade}
 	}
-	if err := tx.insertRows("customer_classes", "run_id, customer_id, abc, tier, abc_rank, net_revenue, profit", rows); err != nil {
+	if err := tx.insertRows("customer_classes", "run_id, customer_id, abc, tier, abc_rank, net_revenue, profit, key_total, key_state, quadrant, grade", rows); err != nil {
 		return err
 	}
 	return tx.Commit()
@@ -62,7 +62,8 @@ func (s *LedgerService) CustomerClasses(ctx context.Context, customerID int64) (
 	if !kam.CanViewLedger(a) {
 		return nil, kam.Errorf(kam.EForbidden, "your role may not see sales figures")
 	}
-	rows, err := c.query(ctx, `SELECT r.id, r.period_from, r.period_to, r.at, k.customer_id, k.abc, k.tier, k.abc_rank, k.net_revenue, k.profit
+	rows, err := c.query(ctx, `SELECT r.id, r.period_from, r.period_to, r.at, k.customer_id, k.abc, k.tier, k.abc_rank, k.net_revenue, k.profit,
+		k.key_total, k.key_state, k.quadrant, k.grade
 		FROM customer_classes k JOIN classification_runs r ON r.id = k.run_id WHERE k.customer_id = ? ORDER BY r.id DESC LIMIT 500`, customerID)
 	if err != nil {
 		return nil, err
@@ -71,7 +72,8 @@ func (s *LedgerService) CustomerClasses(ctx context.Context, customerID int64) (
 	out := []kam.CustomerClassAt{}
 	for rows.Next() {
 		var h kam.CustomerClassAt
-		if err := rows.Scan(&h.RunID, &h.From, &h.To, timeScan{&h.At}, &h.CustomerID, &h.ABC, &h.Tier, &h.ABCRank, &h.NetRevenue, &h.Profit); err != nil {
+		if err := rows.Scan(&h.RunID, &h.From, &h.To, timeScan{&h.At}, &h.CustomerID, &h.ABC, &h.Tier, &h.ABCRank, &h.NetRevenue, &h.Profit,
+			&h.KeyTotal, &h.KeyState, &h.Quadrant, &h.Grade); err != nil {
 			return nil, err
 		}
 		h.Code = cu.Code
@@ -104,7 +106,8 @@ func (s *LedgerService) RunResults(ctx context.Context, id int64, from, to strin
 	} else if err != nil {
 		return nil, err
 	}
-	rows, err := c.query(ctx, `SELECT k.customer_id, c.code, k.abc, k.tier, k.abc_rank, k.net_revenue, k.profit FROM customer_classes k
+	rows, err := c.query(ctx, `SELECT k.customer_id, c.code, k.abc, k.tier, k.abc_rank, k.net_revenue, k.profit, k.key_total, k.key_state, k.quadrant, k.grade
+		FROM customer_classes k
 		JOIN customers c ON c.id = k.customer_id WHERE k.run_id = ? AND `+scope+` ORDER BY k.abc_rank`, append([]any{run.ID}, sargs...)...)
 	if err != nil {
 		return nil, err
@@ -112,7 +115,7 @@ func (s *LedgerService) RunResults(ctx context.Context, id int64, from, to strin
 	defer rows.Close()
 	for rows.Next() {
 		var r kam.CustomerClass
-		if err := rows.Scan(&r.CustomerID, &r.Code, &r.ABC, &r.Tier, &r.ABCRank, &r.NetRevenue, &r.Profit); err != nil {
+		if err := rows.Scan(&r.CustomerID, &r.Code, &r.ABC, &r.Tier, &r.ABCRank, &r.NetRevenue, &r.Profit, &r.KeyTotal, &r.KeyState, &r.Quadrant, &r.Grade); err != nil {
 			return nil, err
 		}
 		run.Results = append(run.Results, r)

@@ -72,6 +72,9 @@ portfolio to what a user may see and stores nothing.`,
 				return err
 			}
 			run := analytics.Classify(figures, from, to, "manual", settings)
+			if err := analytics.AddKeyAccounts(ctx, ledger, run, figures); err != nil {
+				return err
+			}
 			if as == "" {
 				if err := ledger.SaveClassification(ctx, run); err != nil {
 					return err

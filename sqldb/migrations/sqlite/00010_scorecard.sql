@@ -19,5 +19,16 @@ CREATE TABLE key_account_events (
 );
 CREATE INDEX key_account_events_customer ON key_account_events (customer_id, id);
 
+-- Each stored classification also keeps the customer's key-account result: the scorecard's
+-- weighted total (4 decimals, empty without one), its state, its quadrant and importance grade.
+ALTER TABLE customer_classes ADD COLUMN key_total TEXT NOT NULL DEFAULT '';
+ALTER TABLE customer_classes ADD COLUMN key_state TEXT NOT NULL DEFAULT '';
+ALTER TABLE customer_classes ADD COLUMN quadrant  TEXT NOT NULL DEFAULT '';
+ALTER TABLE customer_classes ADD COLUMN grade     TEXT NOT NULL DEFAULT '';
+
 -- +goose Down
+ALTER TABLE customer_classes DROP COLUMN grade;
+ALTER TABLE customer_classes DROP COLUMN quadrant;
+ALTER TABLE customer_classes DROP COLUMN key_state;
+ALTER TABLE customer_classes DROP COLUMN key_total;
 DROP TABLE key_account_events;
