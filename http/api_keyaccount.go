@@ -331,6 +331,9 @@ func (s *Server) registerKeyAccountAPI(api huma.API) {
 		Summary: "A customer's scorecard, quadrant, importance grade and key-account history", Tags: tags},
 		func(ctx context.Context, in *customerKeyAccountInput) (*struct{ Body KeyAccountOut }, error) {
 			history, err := s.Ledger.KeyAccountHistory(ctx, in.ID)
+			if err == nil {
+				err = s.auditPartView(ctx, in.ID, "key_account")
+			}
 			if err != nil {
 				return nil, s.apiError(ctx, err)
 			}

@@ -268,6 +268,7 @@ func TestAuditPartViews(t *testing.T) {
 			{"/api/v1/customers/{c1}/sales", "sales"},
 			{"/api/v1/customers/{c1}/wallet", "wallet"},
 			{"/api/v1/customers/{c1}/classes", "classes"},
+			{"/api/v1/customers/{c1}/key-account", "key_account"},
 		} {
 			t.Run(c.part, func(t *testing.T) {
 				if resp, body := f.do(t, call{method: "GET", path: c.path, user: "director"}); resp.StatusCode != 200 {
