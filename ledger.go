@@ -346,11 +346,13 @@ type AnalyticsSettings struct {
 	ABCB        string `json:"abc_b" doc:"Cumulative revenue share that closes class B (default 0.95)."`
 	LeadMargin  string `json:"lead_margin" doc:"Profit after cost-to-serve over net revenue at or below which a customer is lead (default 0.02)."`
 	GoldLoyalty string `json:"gold_loyalty" doc:"Share of the period's months with an order that makes an A or B customer gold (default 0.75)."`
+	// BehaviourSettings are the LAMP, loyalty and lifetime value thresholds (behaviour.go).
+	BehaviourSettings
 }
 
 // DefaultAnalyticsSettings are the settings before anyone edits them.
 func DefaultAnalyticsSettings() AnalyticsSettings {
-	return AnalyticsSettings{ABCA: "0.80", ABCB: "0.95", LeadMargin: "0.02", GoldLoyalty: "0.75"}
+	return AnalyticsSettings{ABCA: "0.80", ABCB: "0.95", LeadMargin: "0.02", GoldLoyalty: "0.75", BehaviourSettings: DefaultBehaviourSettings()}
 }
 
 // Validate checks the settings: fractions with up to 4 decimals, 0 < abc_a < abc_b ≤ 1,
@@ -375,5 +377,6 @@ func (s AnalyticsSettings) Validate() error {
 	}
 	frac("lead_margin", s.LeadMargin, 0, 10000, false, true)
 	frac("gold_loyalty", s.GoldLoyalty, 0, 10000, true, false)
+	s.BehaviourSettings.validate(&v)
 	return v.Err()
 }

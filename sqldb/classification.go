@@ -161,10 +161,12 @@ func (s *LedgerService) AnalyticsSettings(ctx context.Context) (kam.AnalyticsSet
 	if err := readSetting(ctx, s.db.reader(), analyticsSettingsKey, &out); err != nil {
 		return kam.DefaultAnalyticsSettings(), err
 	}
+	out.BehaviourSettings.Fill()
 	return out, nil
 }
 
 // SaveAnalyticsSettings stores the models' thresholds (directors and admins).
 func (s *LedgerService) SaveAnalyticsSettings(ctx context.Context, set kam.AnalyticsSettings) error {
+	set.BehaviourSettings.Fill()
 	return s.saveRules(ctx, analyticsSettingsKey, set, "the rules of the portfolio models are set by directors and admins")
 }

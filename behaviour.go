@@ -1,0 +1,140 @@
+package kam
+
+import "strings"
+
+// Customer behaviour and portfolio groups (SPEC §C3, references 000, 001, 004): LAMP groups,
+// loyalty types, growth, customer lifetime value, share of wallet and relationship length, and the
+// segments the portfolio is broken down by. The calculations are in package analytics; this file
+// holds their inputs, settings and saved filters.
+
+// LAMP groups (reference 000): the core ≈5% of customers, the next ≈20%, the promising small
+// customers who may grow into them, and the rest.
+const (
+	LAMPCore      = "core"
+	LAMPNext      = "next"
+	LAMPPromising = "promising"
+	LAMPOther     = "other"
+)
+
+// LAMPGroups lists the groups in their order.
+var LAMPGroups = []string{LAMPCore, LAMPNext, LAMPPromising, LAMPOther}
+
+// Loyalty types (reference 001, 按客户对待产品的态度): loyal 忠诚, brand-switching 品牌转移, no brand
+// loyalty 无品牌忠诚; customers without an order in the period have none.
+const (
+	LoyaltyLoyal     = "loyal"
+	LoyaltySwitching = "switching"
+	LoyaltyNone      = "no_brand"
+)
+
+// LoyaltyTypes lists the types in their order.
+var LoyaltyTypes = []string{LoyaltyLoyal, LoyaltySwitching, LoyaltyNone}
+
+// ABCClasses and ValueTiers are the values of a run's classes, for filters.
+var (
+	ABCClasses = []string{"A", "B", "C"}
+	ValueTiers = []string{"platinum", "gold", "iron", "lead"}
+)
+
+// SegmentFields are the fields the portfolio is broken down by: product category, industry,
+// nature, region (the province) and role in the channel.
+var SegmentFields = []string{"category", "industry", "nature", "region", "channel_role"}
+
+// CustomerDetail is what the behaviour models and segments need of one customer over a period,
+// beside its CustomerPeriod figures: its segment fields, the monthly revenue of the period, the
+// same months a year earlier, its wallet and the start of the relationship.
+type CustomerDetail struct {
+	CustomerID  int64
+	Code        string
+	Industry    string
+	Nature      string
+	ChannelRole string
+	Province    string
+	OwnerID     int64
+	// Monthly is the net revenue of each month of the period, first month first.
+	Monthly []Money
+	// Prior is the net revenue of the same months a year earlier.
+	Prior Money
+	// Categories are the product categories with sales (or returns) in the period and the
+	// customer's net revenue in each.
+	Categories map[int64]Money
+	// Wallet: the customer's estimated total purchases (all suppliers) in the year the period
+	// ends, summed over the categories with an estimate, and our net revenue in those categories
+	// in that year; PriorWallet the same for the year before.
+	WalletEstimate, WalletOurs           Money
+	PriorWalletEstimate, PriorWalletOurs Money
+	// FirstMonth is the first month with a sales order in the ledger (YYYY-MM), "" without any.
+	FirstMonth string
+}
+
+// BehaviourSettings are the thresholds of the LAMP groups, the loyalty types and the lifetime
+// value, as decimal fractions (clv_years a whole number of years). An empty value takes the
+// default, so that settings saved before these existed stay valid.
+type BehaviourSettings struct {
+	LAMPCore        string `json:"lamp_core,omitempty" doc:"Share of the customers with revenue, largest first, that is the LAMP core group (default 0.05)."`
+	LAMPNext        string `json:"lamp_next,omitempty" doc:"Share of the customers with revenue after the core that is the next group (default 0.20); core + next at most 1."`
+	LAMPGrowth      string `json:"lamp_growth,omitempty" doc:"Year-over-year growth at or above which a smaller customer with room in its wallet is promising (default 0.20)."`
+	LoyalRegularity string `json:"loyal_regularity,omitempty" doc:"Share of the period's months with an order at or above which a customer buys regularly (default 0.75)."`
+	LoyalShare      string `json:"loyal_share,omitempty" doc:"Share of wallet at or above which a regular customer is loyal (default 0.50)."`
+	SwitchShift     string `json:"switch_shift,omitempty" doc:"A change of the share of wallet from one year to the next of at least this makes a customer brand-switching (default 0.20)."`
+	CLVDiscount     string `json:"clv_discount,omitempty" doc:"Yearly discount rate of the lifetime value (default 0.10)."`
+	CLVRetention    string `json:"clv_retention,omitempty" doc:"Yearly retention rate of the lifetime value; \"observed\" (the default) takes the portfolio's: the share of the customers with revenue a year earlier that have revenue in the period."`
+	CLVYears        string `json:"clv_years,omitempty" doc:"Years of the lifetime value's horizon, 1–30 (default 5)."`
+}
+
+// DefaultBehaviourSettings are the defaults.
+func DefaultBehaviourSettings() BehaviourSettings {
+	return BehaviourSettings{LAMPCore: "0.05", LAMPNext: "0.20", LAMPGrowth: "0.20", LoyalRegularity: "0.75", LoyalShare: "0.50",
+		SwitchShift: "0.20", CLVDiscount: "0.10", CLVRetention: "observed", CLVYears: "5"}
+}
+
+// Fill puts the default in every empty field.
+func (s *BehaviourSettings) Fill() {
+	d := DefaultBehaviourSettings()
+	for _, p := range []struct {
+		dst *string
+		def string
+	}{{&s.LAMPCore, d.LAMPCore}, {&s.LAMPNext, d.LAMPNext}, {&s.LAMPGrowth, d.LAMPGrowth},
+		{&s.LoyalRegularity, d.LoyalRegularity}, {&s.LoyalShare, d.LoyalShare}, {&s.SwitchShift, d.SwitchShift},
+		{&s.CLVDiscount, d.CLVDiscount}, {&s.CLVRetention, d.CLVRetention}, {&s.CLVYears, d.CLVYears}} {
+		if *p.dst = strings.TrimSpace(*p.dst); *p.dst == "" {
+			*p.dst = p.def
+		}
+	}
+}
+
+// validate adds the errors of the settings to v: fractions with up to 4 decimals,
+// 0 < lamp_core, 0 < lamp_next, lamp_core + lamp_next ≤ 1, 0 ≤ lamp_growth ≤ 10,
+// 0 < loyal_regularity ≤ 1, 0 < loyal_share ≤ 1, 0 < switch_shift ≤ 1, 0 ≤ clv_discount ≤ 1,
+// clv_retention "observed" or 0 ≤ r < 1, clv_years 1–30.
+func (s BehaviourSettings) validate(v *Validation) {
+	s.Fill()
+	frac := func(field, val string, low, high int64, lowOpen, highOpen bool) int64 {
+		n, err := ParseFixed(val, 4)
+		if err != nil {
+			v.Add(field, "invalid", "must be a decimal fraction such as 0.20 (%s)", err.Error())
+			return -1
+		}
+		if n < low || n > high || (lowOpen && n == low) || (highOpen && n == high) {
+			v.Add(field, "out_of_range", "is out of range")
+			return -1
+		}
+		return n
+	}
+	core := frac("lamp_core", s.LAMPCore, 0, 10000, true, true)
+	next := frac("lamp_next", s.LAMPNext, 0, 10000, true, false)
+	if core > 0 && next > 0 && core+next > 10000 {
+		v.Add("lamp_next", "too_large", "lamp_core + lamp_next must not exceed 1")
+	}
+	frac("lamp_growth", s.LAMPGrowth, 0, 100000, false, false)
+	frac("loyal_regularity", s.LoyalRegularity, 0, 10000, true, false)
+	frac("loyal_share", s.LoyalShare, 0, 10000, true, false)
+	frac("switch_shift", s.SwitchShift, 0, 10000, true, false)
+	frac("clv_discount", s.CLVDiscount, 0, 10000, false, false)
+	if s.CLVRetention != "observed" {
+		frac("clv_retention", s.CLVRetention, 0, 10000, false, true)
+	}
+	if n, err := ParseFixed(s.CLVYears, 0); err != nil || n < 1 || n > 30 {
+		v.Add("clv_years", "out_of_range", "must be a whole number of years from 1 to 30")
+	}
+}
