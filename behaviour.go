@@ -1,6 +1,10 @@
 package kam
 
-import "strings"
+import (
+	"context"
+	"strings"
+	"time"
+)
 
 // Customer behaviour and portfolio groups (SPEC §C3, references 000, 001, 004): LAMP groups,
 // loyalty types, growth, customer lifetime value, share of wallet and relationship length, and the
@@ -137,4 +141,114 @@ func (s BehaviourSettings) validate(v *Validation) {
 	if n, err := ParseFixed(s.CLVYears, 0); err != nil || n < 1 || n > 30 {
 		v.Add("clv_years", "out_of_range", "must be a whole number of years from 1 to 30")
 	}
+}
+
+// FilterCriteria select customers: each non-empty list keeps the customers matching one of its
+// values, and a customer must match every list. Class, tier, LAMP group and loyalty type are the
+// customer's in the period analysed, within the whole portfolio the user sees.
+type FilterCriteria struct {
+	Category    []int64  `json:"category,omitempty" doc:"Product category ids: customers with sales of one of them in the period."`
+	Industry    []string `json:"industry,omitempty"`
+	Nature      []string `json:"nature,omitempty"`
+	Region      []string `json:"region,omitempty" doc:"Provinces."`
+	ChannelRole []string `json:"channel_role,omitempty"`
+	Class       []string `json:"class,omitempty" doc:"ABC classes A, B, C."`
+	Tier        []string `json:"tier,omitempty" doc:"platinum, gold, iron, lead."`
+	LAMP        []string `json:"lamp,omitempty" doc:"core, next, promising, other."`
+	Loyalty     []string `json:"loyalty,omitempty" doc:"loyal, switching, no_brand."`
+	Rep         []int64  `json:"rep,omitempty" doc:"Owners' user ids."`
+}
+
+// Empty reports whether the criteria select every customer.
+func (c FilterCriteria) Empty() bool {
+	return len(c.Category)+len(c.Industry)+len(c.Nature)+len(c.Region)+len(c.ChannelRole)+len(c.Class)+len(c.Tier)+
+		len(c.LAMP)+len(c.Loyalty)+len(c.Rep) == 0
+}
+
+// MaxFilterValues bounds each list of a filter.
+const MaxFilterValues = 100
+
+// Validate names every bad list: unknown values of the enumerations, ids that are not positive,
+// over-long texts, too many values. prefix is put before each field name ("criteria.").
+func (c FilterCriteria) Validate(prefix string) error {
+	var v Validation
+	c.validate(&v, prefix)
+	return v.Err()
+}
+
+func (c FilterCriteria) validate(v *Validation, prefix string) {
+	texts := func(field string, vals []string, allowed []string) {
+		if len(vals) > MaxFilterValues {
+			v.Add(prefix+field, "too_many", "at most %d values", MaxFilterValues)
+			return
+		}
+		for _, s := range vals {
+			if allowed != nil && !contains(allowed, s) {
+				v.Add(prefix+field, "unknown_value", "%q is not one of %s", truncate(s, 40), strings.Join(allowed, ", "))
+				return
+			}
+			if s == "" || len([]rune(s)) > MaxTextLen {
+				v.Add(prefix+field, "invalid", "values must be 1 to %d characters", MaxTextLen)
+				return
+			}
+		}
+	}
+	ids := func(field string, vals []int64) {
+		if len(vals) > MaxFilterValues {
+			v.Add(prefix+field, "too_many", "at most %d values", MaxFilterValues)
+			return
+		}
+		for _, id := range vals {
+			if id <= 0 {
+				v.Add(prefix+field, "invalid", "ids must be positive")
+				return
+			}
+		}
+	}
+	ids("category", c.Category)
+	texts("industry", c.Industry, nil)
+	texts("nature", c.Nature, CustomerNatures)
+	texts("region", c.Region, nil)
+	texts("channel_role", c.ChannelRole, ChannelRoles)
+	texts("class", c.Class, ABCClasses)
+	texts("tier", c.Tier, ValueTiers)
+	texts("lamp", c.LAMP, LAMPGroups)
+	texts("loyalty", c.Loyalty, LoyaltyTypes)
+	ids("rep", c.Rep)
+}
+
+// SavedFilter is a user's named filter. A private one is its owner's alone; a shared one is
+// offered to every user, and selects within what each user may see.
+type SavedFilter struct {
+	ID        int64          `json:"id"`
+	UserID    int64          `json:"user_id" readOnly:"true"`
+	Name      string         `json:"name"`
+	Shared    bool           `json:"shared"`
+	Criteria  FilterCriteria `json:"criteria"`
+	Version   int64          `json:"version" readOnly:"true"`
+	CreatedAt time.Time      `json:"created_at" readOnly:"true"`
+	UpdatedAt time.Time      `json:"updated_at" readOnly:"true"`
+}
+
+// MaxFilterNameLen bounds a filter's name.
+const MaxFilterNameLen = 100
+
+// Validate checks the name and the criteria.
+func (f *SavedFilter) Validate() error {
+	f.Name = strings.TrimSpace(f.Name)
+	var v Validation
+	v.Required("name", f.Name)
+	validText(&v, "name", f.Name, MaxFilterNameLen)
+	f.Criteria.validate(&v, "criteria.")
+	return v.Err()
+}
+
+// SavedFilterService stores saved filters. Every user manages their own; shared filters of others
+// are read only; another user's private filter does not exist (ENotFound).
+type SavedFilterService interface {
+	SavedFilters(ctx context.Context) ([]*SavedFilter, error)
+	SavedFilter(ctx context.Context, id int64) (*SavedFilter, error)
+	CreateSavedFilter(ctx context.Context, f *SavedFilter) error
+	UpdateSavedFilter(ctx context.Context, id, version int64, f *SavedFilter) error
+	DeleteSavedFilter(ctx context.Context, id int64) error
 }

@@ -246,6 +246,11 @@ type LedgerService interface {
 	SalesByMonth(ctx context.Context, customerID int64, from, to string) ([]SalesMonth, error)
 	// PeriodFigures returns every visible customer's figures over the months from–to.
 	PeriodFigures(ctx context.Context, from, to string) ([]CustomerPeriod, error)
+	// PeriodDetails returns the same customers' segment fields, monthly revenue, prior year,
+	// categories, wallet and first order (behaviour.go).
+	PeriodDetails(ctx context.Context, from, to string) ([]CustomerDetail, error)
+	// Saved filters of the user (behaviour.go).
+	SavedFilterService
 	// AnalyticsGeneration names the state of the figures, customer files and settings that
 	// portfolio-wide analytics are computed from: equal values, equal inputs.
 	AnalyticsGeneration(ctx context.Context) (string, error)
@@ -310,6 +315,8 @@ type CustomerClass struct {
 	ABC        string `json:"abc"`
 	ABCRank    int    `json:"abc_rank"`
 	Tier       string `json:"tier"` // platinum, gold, iron, lead
+	LAMP       string `json:"lamp"`    // core, next, promising, other ("" in runs stored before LAMP groups)
+	Loyalty    string `json:"loyalty"` // loyal, switching, no_brand; "" without an order
 	NetRevenue Money  `json:"net_revenue"`
 	Profit     Money  `json:"profit"`
 	// The key-account models' result in the run (keyaccount.go): the scorecard's weighted total,

@@ -32,6 +32,9 @@ type Summary struct {
 	KeyAccounts map[string]int `json:"key_accounts,omitempty"`
 	Quadrants   map[string]int `json:"quadrants,omitempty"`
 	Grades      map[string]int `json:"grades,omitempty"`
+	// LAMP and Loyalty count the customers of each LAMP group and loyalty type.
+	LAMP    map[string]int `json:"lamp,omitempty"`
+	Loyalty map[string]int `json:"loyalty,omitempty"`
 }
 
 // ClassSummary sums one class of a run.
@@ -101,9 +104,46 @@ func Reclassify(ctx context.Context, ledger kam.LedgerService, now time.Time, lo
 	if err != nil {
 		return nil, err
 	}
+	details, err := ledger.PeriodDetails(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
 	run := Classify(figures, from, to, source, settings)
 	if err := AddKeyAccounts(ctx, ledger, run, figures); err != nil {
 		return nil, err
 	}
+	AddBehaviour(run, figures, details, settings)
 	return run, ledger.SaveClassification(ctx, run)
+}
+
+// AddBehaviour puts each customer's LAMP group and loyalty type in a run of figures (with their
+// details), its counts in the run's summary and the rules in its settings.
+func AddBehaviour(run *kam.ClassificationRun, figures []CustomerFigures, details []kam.CustomerDetail, settings kam.AnalyticsSettings) {
+	bs := Behaviours(figures, details, run.From, run.To, BehaviourRulesOf(settings.BehaviourSettings))
+	byID := make(map[int64]*Behaviour, len(bs))
+	for i := range bs {
+		byID[bs[i].CustomerID] = &bs[i]
+	}
+	lamp, loyalty := map[string]int{}, map[string]int{}
+	for i := range run.Results {
+		if b := byID[run.Results[i].CustomerID]; b != nil {
+			run.Results[i].LAMP, run.Results[i].Loyalty = b.LAMP, b.Loyalty
+			lamp[b.LAMP]++
+			if b.Loyalty != "" {
+				loyalty[b.Loyalty]++
+			}
+		}
+	}
+	if s, ok := run.Summary.(Summary); ok {
+		s.LAMP, s.Loyalty = lamp, loyalty
+		run.Summary = s
+	}
+	if m, ok := run.Settings.(map[string]string); ok {
+		b := settings.BehaviourSettings
+		b.Fill()
+		for k, v := range map[string]string{"lamp_core": b.LAMPCore, "lamp_next": b.LAMPNext, "lamp_growth": b.LAMPGrowth,
+			"loyal_regularity": b.LoyalRegularity, "loyal_share": b.LoyalShare, "switch_shift": b.SwitchShift} {
+			m[k] = v
+		}
+	}
 }

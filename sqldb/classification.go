@@ -40,9 +40,10 @@ func (s *LedgerService) SaveClassification(ctx context.Context, run *kam.Classif
 	}
 	rows := make([][]any, len(run.Results))
 	for i, r := range run.Results {
-		rows[i] = []any{run.ID, r.CustomerID, r.ABC, r.Tier, int64(r.ABCRank), int64(r.NetRevenue), int64(r.Profit), r.KeyTotal, r.KeyState, r.Quadrant, r.Grade}
+		rows[i] = []any{run.ID, r.CustomerID, r.ABC, r.Tier, int64(r.ABCRank), int64(r.NetRevenue), int64(r.Profit), r.KeyTotal, r.KeyState, r.Quadrant, r.Grade,
+			r.LAMP, r.Loyalty}
 	}
-	if err := tx.insertRows("customer_classes", "run_id, customer_id, abc, tier, abc_rank, net_revenue, profit, key_total, key_state, quadrant, grade", rows); err != nil {
+	if err := tx.insertRows("customer_classes", "run_id, customer_id, abc, tier, abc_rank, net_revenue, profit, key_total, key_state, quadrant, grade, lamp, loyalty", rows); err != nil {
 		return err
 	}
 	return tx.Commit()
@@ -63,7 +64,7 @@ func (s *LedgerService) CustomerClasses(ctx context.Context, customerID int64) (
 		return nil, kam.Errorf(kam.EForbidden, "your role may not see sales figures")
 	}
 	rows, err := c.query(ctx, `SELECT r.id, r.period_from, r.period_to, r.at, k.customer_id, k.abc, k.tier, k.abc_rank, k.net_revenue, k.profit,
-		k.key_total, k.key_state, k.quadrant, k.grade
+		k.key_total, k.key_state, k.quadrant, k.grade, k.lamp, k.loyalty
 		FROM customer_classes k JOIN classification_runs r ON r.id = k.run_id WHERE k.customer_id = ? ORDER BY r.id DESC LIMIT 500`, customerID)
 	if err != nil {
 		return nil, err
@@ -73,7 +74,7 @@ func (s *LedgerService) CustomerClasses(ctx context.Context, customerID int64) (
 	for rows.Next() {
 		var h kam.CustomerClassAt
 		if err := rows.Scan(&h.RunID, &h.From, &h.To, timeScan{&h.At}, &h.CustomerID, &h.ABC, &h.Tier, &h.ABCRank, &h.NetRevenue, &h.Profit,
-			&h.KeyTotal, &h.KeyState, &h.Quadrant, &h.Grade); err != nil {
+			&h.KeyTotal, &h.KeyState, &h.Quadrant, &h.Grade, &h.LAMP, &h.Loyalty); err != nil {
 			return nil, err
 		}
 		h.Code = cu.Code
@@ -106,7 +107,8 @@ func (s *LedgerService) RunResults(ctx context.Context, id int64, from, to strin
 	} else if err != nil {
 		return nil, err
 	}
-	rows, err := c.query(ctx, `SELECT k.customer_id, c.code, k.abc, k.tier, k.abc_rank, k.net_revenue, k.profit, k.key_total, k.key_state, k.quadrant, k.grade
+	rows, err := c.query(ctx, `SELECT k.customer_id, c.code, k.abc, k.tier, k.abc_rank, k.net_revenue, k.profit, k.key_total, k.key_state, k.quadrant, k.grade,
+		k.lamp, k.loyalty
 		FROM customer_classes k
 		JOIN customers c ON c.id = k.customer_id WHERE k.run_id = ? AND `+scope+` ORDER BY k.abc_rank`, append([]any{run.ID}, sargs...)...)
 	if err != nil {
@@ -115,7 +117,8 @@ func (s *LedgerService) RunResults(ctx context.Context, id int64, from, to strin
 	defer rows.Close()
 	for rows.Next() {
 		var r kam.CustomerClass
-		if err := rows.Scan(&r.CustomerID, &r.Code, &r.ABC, &r.Tier, &r.ABCRank, &r.NetRevenue, &r.Profit, &r.KeyTotal, &r.KeyState, &r.Quadrant, &r.Grade); err != nil {
+		if err := rows.Scan(&r.CustomerID, &r.Code, &r.ABC, &r.Tier, &r.ABCRank, &r.NetRevenue, &r.Profit, &r.KeyTotal, &r.KeyState, &r.Quadrant, &r.Grade,
+			&r.LAMP, &r.Loyalty); err != nil {
 			return nil, err
 		}
 		run.Results = append(run.Results, r)

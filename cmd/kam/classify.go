@@ -71,10 +71,15 @@ portfolio to what a user may see and stores nothing.`,
 			if err != nil {
 				return err
 			}
+			details, err := ledger.PeriodDetails(ctx, from, to)
+			if err != nil {
+				return err
+			}
 			run := analytics.Classify(figures, from, to, "manual", settings)
 			if err := analytics.AddKeyAccounts(ctx, ledger, run, figures); err != nil {
 				return err
 			}
+			analytics.AddBehaviour(run, figures, details, settings)
 			if as == "" {
 				if err := ledger.SaveClassification(ctx, run); err != nil {
 					return err
@@ -94,7 +99,9 @@ portfolio to what a user may see and stores nothing.`,
 				Revenue       kam.Money           `json:"revenue"`
 				ABC           map[string]classOut `json:"abc"`
 				Profitability map[string]any      `json:"profitability"`
-			}{Run: run.ID, Period: map[string]string{"from": from, "to": to}, Customers: sum.Customers, Revenue: sum.Revenue, ABC: map[string]classOut{}}
+				LAMP          map[string]int      `json:"lamp"`
+				Loyalty       map[string]int      `json:"loyalty"`
+			}{LAMP: sum.LAMP, Loyalty: sum.Loyalty, Run: run.ID, Period: map[string]string{"from": from, "to": to}, Customers: sum.Customers, Revenue: sum.Revenue, ABC: map[string]classOut{}}
 			for k, c := range sum.Classes {
 				out.ABC[k] = classOut{Customers: c.Customers, Revenue: c.Revenue, Share: decimalFloat(c.Share)}
 			}

@@ -1,0 +1,171 @@
+package sqldb
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"kam"
+)
+
+// PeriodDetails returns, for every customer the actor's portfolio holds (as PeriodFigures), what
+// the behaviour models and segments need beyond the period's sums: the segment fields, the
+// monthly net revenue of the months from–to, the same months a year earlier, the categories
+// bought, the wallet of the year the period ends and of the year before, and the first month
+// with an order. Everything comes from the rollups and the wallet estimates, ordered by id.
+func (s *LedgerService) PeriodDetails(ctx context.Context, from, to string) ([]kam.CustomerDetail, error) {
+	a, err := actorOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	scope, sargs, err := s.db.ledgerScope(a, kam.ActView, portfolio)
+	if err != nil {
+		return nil, err
+	}
+	c := s.db.reader()
+	rows, err := c.query(ctx, `SELECT c.id, c.code, c.industry, c.nature, c.channel_role, c.province, c.owner_id FROM customers c
+		WHERE `+scope+` ORDER BY c.id`, sargs...)
+	if err != nil {
+		return nil, err
+	}
+	var out []kam.CustomerDetail
+	index := map[int64]int{}
+	span := monthIndex(to) - monthIndex(from) + 1
+	for rows.Next() {
+		var d kam.CustomerDetail
+		if err := rows.Scan(&d.CustomerID, &d.Code, &d.Industry, &d.Nature, &d.ChannelRole, &d.Province, &d.OwnerID); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		d.Monthly = make([]kam.Money, max(span, 0))
+		index[d.CustomerID] = len(out)
+		out = append(out, d)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	mrows, err := c.query(ctx, "SELECT customer_id, month, net_revenue FROM sales_monthly WHERE month >= ? AND month <= ?", from, to)
+	if err != nil {
+		return nil, err
+	}
+	first := monthIndex(from)
+	for mrows.Next() {
+		var id int64
+		var m string
+		var v kam.Money
+		if err := mrows.Scan(&id, &m, &v); err != nil {
+			mrows.Close()
+			return nil, err
+		}
+		if i, ok := index[id]; ok {
+			if k := monthIndex(m) - first; k >= 0 && k < len(out[i].Monthly) {
+				out[i].Monthly[k] = v
+			}
+		}
+	}
+	mrows.Close()
+	if err := mrows.Err(); err != nil {
+		return nil, err
+	}
+	pf, pt := yearBefore(from), yearBefore(to)
+	prows, err := c.query(ctx, "SELECT customer_id, SUM(net_revenue) FROM sales_monthly WHERE month >= ? AND month <= ? GROUP BY customer_id", pf, pt)
+	if err != nil {
+		return nil, err
+	}
+	for prows.Next() {
+		var id int64
+		var v kam.Money
+		if err := prows.Scan(&id, &v); err != nil {
+			prows.Close()
+			return nil, err
+		}
+		if i, ok := index[id]; ok {
+			out[i].Prior = v
+		}
+	}
+	prows.Close()
+	if err := prows.Err(); err != nil {
+		return nil, err
+	}
+	crows, err := c.query(ctx, `SELECT customer_id, category_id, SUM(net_revenue) FROM sales_category_monthly WHERE month >= ? AND month <= ?
+		GROUP BY customer_id, category_id`, from, to)
+	if err != nil {
+		return nil, err
+	}
+	for crows.Next() {
+		var id, cat int64
+		var v kam.Money
+		if err := crows.Scan(&id, &cat, &v); err != nil {
+			crows.Close()
+			return nil, err
+		}
+		if i, ok := index[id]; ok {
+			if out[i].Categories == nil {
+				out[i].Categories = map[int64]kam.Money{}
+			}
+			out[i].Categories[cat] = v
+		}
+	}
+	crows.Close()
+	if err := crows.Err(); err != nil {
+		return nil, err
+	}
+	year, _ := strconv.Atoi(to[:4])
+	for _, y := range []int{year, year - 1} {
+		wrows, err := c.query(ctx, `SELECT w.customer_id, SUM(w.amount), COALESCE(SUM(m.revenue), 0) FROM wallet_estimates w
+			LEFT JOIN (SELECT customer_id, category_id, SUM(net_revenue) AS revenue FROM sales_category_monthly
+				WHERE month >= ? AND month <= ? GROUP BY customer_id, category_id) m ON m.customer_id = w.customer_id AND m.category_id = w.category_id
+			WHERE w.year = ? GROUP BY w.customer_id`, fmt.Sprintf("%04d-01", y), fmt.Sprintf("%04d-12", y), y)
+		if err != nil {
+			return nil, err
+		}
+		for wrows.Next() {
+			var id int64
+			var est, ours kam.Money
+			if err := wrows.Scan(&id, &est, &ours); err != nil {
+				wrows.Close()
+				return nil, err
+			}
+			if i, ok := index[id]; ok {
+				if y == year {
+					out[i].WalletEstimate, out[i].WalletOurs = est, ours
+				} else {
+					out[i].PriorWalletEstimate, out[i].PriorWalletOurs = est, ours
+				}
+			}
+		}
+		wrows.Close()
+		if err := wrows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	frows, err := c.query(ctx, "SELECT customer_id, MIN(month) FROM sales_monthly WHERE orders > 0 GROUP BY customer_id")
+	if err != nil {
+		return nil, err
+	}
+	defer frows.Close()
+	for frows.Next() {
+		var id int64
+		var m string
+		if err := frows.Scan(&id, &m); err != nil {
+			return nil, err
+		}
+		if i, ok := index[id]; ok {
+			out[i].FirstMonth = m
+		}
+	}
+	return out, frows.Err()
+}
+
+// yearBefore is the month (YYYY-MM) a year before m.
+func yearBefore(m string) string {
+	y, _ := strconv.Atoi(m[:4])
+	return fmt.Sprintf("%04d%s", y-1, m[4:])
+}
+
+// monthIndex numbers a month (YYYY-MM) so that consecutive months differ by one.
+func monthIndex(m string) int {
+	ym := monthOf(m + "-01")
+	return int(ym/100)*12 + int(ym%100)
+}
