@@ -250,5 +250,6 @@ type SavedFilterService interface {
 	SavedFilter(ctx context.Context, id int64) (*SavedFilter, error)
 	CreateSavedFilter(ctx context.Context, f *SavedFilter) error
 	UpdateSavedFilter(ctx context.Context, id, version int64, f *SavedFilter) error
-	DeleteSavedFilter(ctx context.Context, id int64) error
+	// DeleteSavedFilter deletes the filter at version (0: whichever).
+	DeleteSavedFilter(ctx context.Context, id, version int64) error
 }

@@ -360,6 +360,8 @@ type CustomerFilter struct {
 	Province string
 	Tag      string
 	ParentID int64
+	// Within, when not nil, keeps only these customers (a saved filter's selection).
+	Within map[int64]bool
 	// Sort is a field name, optionally prefixed with "-" for descending:
 	// code, name, updated_at, created_at, province, status.
 	Sort   string

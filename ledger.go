@@ -249,6 +249,8 @@ type LedgerService interface {
 	// PeriodDetails returns the same customers' segment fields, monthly revenue, prior year,
 	// categories, wallet and first order (behaviour.go).
 	PeriodDetails(ctx context.Context, from, to string) ([]CustomerDetail, error)
+	// Categories lists the product categories, by name.
+	Categories(ctx context.Context) ([]Category, error)
 	// Saved filters of the user (behaviour.go).
 	SavedFilterService
 	// AnalyticsGeneration names the state of the figures, customer files and settings that
@@ -315,8 +317,6 @@ type CustomerClass struct {
 	ABC        string `json:"abc"`
 	ABCRank    int    `json:"abc_rank"`
 	Tier       string `json:"tier"` // platinum, gold, iron, lead
-	LAMP       string `json:"lamp"`    // core, next, promising, other ("" in runs stored before LAMP groups)
-	Loyalty    string `json:"loyalty"` // loyal, switching, no_brand; "" without an order
 	NetRevenue Money  `json:"net_revenue"`
 	Profit     Money  `json:"profit"`
 	// The key-account models' result in the run (keyaccount.go): the scorecard's weighted total,
@@ -325,6 +325,8 @@ type CustomerClass struct {
 	KeyState string `json:"key_state,omitempty"`
 	Quadrant string `json:"quadrant,omitempty"`
 	Grade    string `json:"grade,omitempty"`
+	LAMP     string `json:"lamp"`    // core, next, promising, other ("" in runs stored before LAMP groups)
+	Loyalty  string `json:"loyalty"` // loyal, switching, no_brand; "" without an order
 }
 
 // CustomerClassAt is a customer's result in one run, for its class history.

@@ -179,8 +179,8 @@ func CLVFactor(r, d *big.Rat, years int) *big.Rat {
 	return sum
 }
 
-// roundMoney rounds an exact amount to the ten-thousandth, half away from zero.
-func roundMoney(r *big.Rat) kam.Money {
+// RoundMoney rounds an exact amount to the ten-thousandth, half away from zero.
+func RoundMoney(r *big.Rat) kam.Money {
 	num := r.Num() // amounts are already in ten-thousandths
 	q, m := new(big.Int).QuoRem(num, r.Denom(), new(big.Int))
 	twice := new(big.Int).Mul(new(big.Int).Abs(m), big.NewInt(2))
@@ -284,8 +284,8 @@ func Behaviours(figures []CustomerFigures, details []kam.CustomerDetail, from, t
 		b.CLV = CLV{Retention: retention, Discount: r.CLVDiscount, Years: r.CLVYears, Factor: factor}
 		if months > 0 {
 			m := big.NewRat(int64(f.Profit())*12, int64(months))
-			b.CLV.Margin = roundMoney(m)
-			b.CLV.Value = roundMoney(new(big.Rat).Mul(m, factor))
+			b.CLV.Margin = RoundMoney(m)
+			b.CLV.Value = RoundMoney(new(big.Rat).Mul(m, factor))
 		}
 		out[i] = b
 	}
@@ -319,4 +319,11 @@ func ceilShare(share *big.Rat, n int) int {
 		q.Add(q, big.NewInt(1))
 	}
 	return int(q.Int64())
+}
+
+// AddMonths is the month (YYYY-MM) n months after m.
+func AddMonths(m string, n int) string {
+	k := int(monthOf(m)/100)*12 + int(monthOf(m)%100) - 1 + n
+	y, mo := k/12, k%12+1
+	return string([]byte{byte('0' + y/1000), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10), '-', byte('0' + mo/10), byte('0' + mo%10)})
 }

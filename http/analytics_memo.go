@@ -100,25 +100,26 @@ func (s *Server) figuresOf(ctx context.Context, from, to string) ([]kam.Customer
 	})
 }
 
-// abcOf is the ABC classification of figures, the figures of from–to.
-func (s *Server) abcOf(ctx context.Context, from, to string, figures []kam.CustomerPeriod) analytics.ABC {
-	abc, _ := memoized(s, ctx, "abc "+from+" "+to, func() (analytics.ABC, error) {
+// abcOf is the ABC classification of figures, the figures of from–to selected by set (a
+// criteriaKey, "" for all).
+func (s *Server) abcOf(ctx context.Context, from, to, set string, figures []kam.CustomerPeriod) analytics.ABC {
+	abc, _ := memoized(s, ctx, "abc "+from+" "+to+" "+set, func() (analytics.ABC, error) {
 		return analytics.ClassifyABC(figures, s.abcRules(ctx)), nil
 	})
 	return abc
 }
 
 // whaleOf is the whale curve of figures, the figures of from–to.
-func (s *Server) whaleOf(ctx context.Context, from, to string, figures []kam.CustomerPeriod) analytics.Whale {
-	w, _ := memoized(s, ctx, "whale "+from+" "+to, func() (analytics.Whale, error) {
+func (s *Server) whaleOf(ctx context.Context, from, to, set string, figures []kam.CustomerPeriod) analytics.Whale {
+	w, _ := memoized(s, ctx, "whale "+from+" "+to+" "+set, func() (analytics.Whale, error) {
 		return analytics.WhaleCurve(figures), nil
 	})
 	return w
 }
 
 // runOf is every model of a stored run over figures, the figures of from–to (not stored).
-func (s *Server) runOf(ctx context.Context, from, to string, figures []kam.CustomerPeriod) (*kam.ClassificationRun, error) {
-	return memoized(s, ctx, "run "+from+" "+to, func() (*kam.ClassificationRun, error) {
+func (s *Server) runOf(ctx context.Context, from, to, set string, figures []kam.CustomerPeriod) (*kam.ClassificationRun, error) {
+	return memoized(s, ctx, "run "+from+" "+to+" "+set, func() (*kam.ClassificationRun, error) {
 		settings, err := s.Ledger.AnalyticsSettings(ctx)
 		if err != nil {
 			return nil, err
@@ -128,8 +129,8 @@ func (s *Server) runOf(ctx context.Context, from, to string, figures []kam.Custo
 }
 
 // rfmOf is the RFM scores of figures, the figures of from–to, best score first, ties by code.
-func (s *Server) rfmOf(ctx context.Context, from, to string, figures []kam.CustomerPeriod) []analytics.RFM {
-	scores, _ := memoized(s, ctx, "rfm "+from+" "+to, func() ([]analytics.RFM, error) {
+func (s *Server) rfmOf(ctx context.Context, from, to, set string, figures []kam.CustomerPeriod) []analytics.RFM {
+	scores, _ := memoized(s, ctx, "rfm "+from+" "+to+" "+set, func() ([]analytics.RFM, error) {
 		scores := analytics.ScoreRFM(figures, to)
 		sort.SliceStable(scores, func(i, j int) bool {
 			if scores[i].Score != scores[j].Score {

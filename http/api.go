@@ -47,6 +47,8 @@ func (s *Server) registerAPI(rt *router) {
 	s.registerLedgerAPI(api)
 	s.registerAnalyticsAPI(api)
 	s.registerKeyAccountAPI(api)
+	s.registerBehaviourAPI(api)
+	s.registerSavedFilterAPI(api)
 	s.registerAuditAPI(api)
 	if s.Borrow != nil {
 		s.registerBorrowAPI(api)
@@ -67,9 +69,10 @@ func documentBodies(api huma.API) {
 		"create-token": reflect.TypeOf(NewTokenBody{}), "handover": reflect.TypeOf(HandoverBody{}),
 		"customer-key-account-score": reflect.TypeOf(ScoreBody{}), "customer-key-account-decision": reflect.TypeOf(DecisionBody{}),
 		"customer-importance": reflect.TypeOf(GradeBody{}),
+		"create-saved-filter": reflect.TypeOf(SavedFilterBody{}), "update-saved-filter": reflect.TypeOf(SavedFilterBody{}),
 	}
 	for _, item := range oapi.Paths {
-		for _, op := range []*huma.Operation{item.Post, item.Patch} {
+		for _, op := range []*huma.Operation{item.Post, item.Patch, item.Put} {
 			if op == nil || op.RequestBody == nil {
 				continue
 			}

@@ -21,6 +21,7 @@ type periodInput struct {
 	To     string `query:"to" pattern:"^\\d{4}-(0[1-9]|1[0-2])$" doc:"Last month, YYYY-MM."`
 	Limit  int    `query:"limit" minimum:"1" maximum:"1000" default:"50" doc:"Ranked customers per page."`
 	Offset int    `query:"offset" minimum:"0" default:"0"`
+	FilterParams
 }
 
 var monthText = regexp.MustCompile(`^\d{4}-\d{2}$`)
@@ -166,6 +167,7 @@ func (s *Server) registerAnalyticsAPI(api huma.API) {
 		Summary: "Set the rules of the portfolio models", Tags: tags, MaxBodyBytes: maxBodyBytes,
 		Description: "Directors and admins. Every field is a decimal fraction; the next classification uses them."},
 		func(ctx context.Context, in *settingsInput) (*struct{ Body kam.AnalyticsSettings }, error) {
+			in.Body.BehaviourSettings.Fill()
 			if err := s.Ledger.SaveAnalyticsSettings(ctx, in.Body); err != nil {
 				return nil, s.apiError(ctx, err)
 			}
@@ -192,11 +194,12 @@ func (s *Server) registerAnalyticsAPI(api huma.API) {
 		Summary: "Value tiers", Tags: tags,
 		Description: "platinum 铂金, gold 黄金, iron 铁质, lead 铅质, checked in this order: lead when the profit after cost-to-serve is at most 2% of net revenue (or there is no revenue); platinum when class A with a margin at least the portfolio's; gold when class A or B and ordering in at least 75% of the period's months; iron otherwise. Customers ranked by net revenue."},
 		func(ctx context.Context, in *periodInput) (*struct{ Body TiersOut }, error) {
-			from, to, figures, err := s.periodFigures(ctx, in)
+			v, err := s.periodView(ctx, in)
 			if err != nil {
 				return nil, err
 			}
-			run, err := s.runOf(ctx, from, to, figures)
+			from, to, figures := v.from, v.to, v.figures
+			run, err := s.runOf(ctx, from, to, v.set, figures)
 			if err != nil {
 				return nil, s.apiError(ctx, err)
 			}
@@ -221,11 +224,12 @@ func (s *Server) registerAnalyticsAPI(api huma.API) {
 		Summary: "RFM scores", Tags: tags,
 		Description: "Recency (months from the last month with an order to the period's end), frequency (sales orders) and monetary value (net revenue), each scored 1–5 by quintiles of the customers with orders in the period: sorted worst first, position i of n scores 1 + floor(5i/n), and equal values share the score of the first of them. Sorted by score, best first."},
 		func(ctx context.Context, in *periodInput) (*struct{ Body RFMOut }, error) {
-			from, to, figures, err := s.periodFigures(ctx, in)
+			v, err := s.periodView(ctx, in)
 			if err != nil {
 				return nil, err
 			}
-			scores := s.rfmOf(ctx, from, to, figures)
+			from, to, figures := v.from, v.to, v.figures
+			scores := s.rfmOf(ctx, from, to, v.set, figures)
 			out := RFMOut{From: from, To: to, Scores: map[string]int{},
 				Customers: Page[analytics.RFM]{Items: page(scores, in.Offset, in.Limit), Total: len(scores), Limit: in.Limit, Offset: in.Offset}}
 			if out.Customers.Items == nil {
@@ -279,11 +283,12 @@ func (s *Server) registerAnalyticsAPI(api huma.API) {
 		Summary: "ABC classification by net revenue", Tags: tags,
 		Description: "Customers ranked by net revenue (sales minus returns) over the period, ties by code. A while the running total before a customer is below 80% of the total of positive revenues, B below 95%, C the rest and every customer without positive revenue. Only the customers the caller may see."},
 		func(ctx context.Context, in *periodInput) (*struct{ Body ABCOut }, error) {
-			from, to, figures, err := s.periodFigures(ctx, in)
+			v, err := s.periodView(ctx, in)
 			if err != nil {
 				return nil, err
 			}
-			abc := s.abcOf(ctx, from, to, figures)
+			from, to, figures := v.from, v.to, v.figures
+			abc := s.abcOf(ctx, from, to, v.set, figures)
 			out := ABCOut{From: from, To: to, Total: abc.Total, Classes: map[string]ABCClassOut{},
 				Customers: Page[ABCRankOut]{Items: []ABCRankOut{}, Total: len(abc.Ranks), Limit: in.Limit, Offset: in.Offset}}
 			for k, c := range abc.Classes {
@@ -299,11 +304,12 @@ func (s *Server) registerAnalyticsAPI(api huma.API) {
 		Summary: "Profitability and the whale curve", Tags: tags,
 		Description: "Profit per customer is gross profit minus cost-to-serve. Cost customers make a loss. The whale curve is the running profit over customers ranked by profit; its peak is given as a fraction of the total profit and the rank where it peaks."},
 		func(ctx context.Context, in *periodInput) (*struct{ Body ProfitabilityOut }, error) {
-			from, to, figures, err := s.periodFigures(ctx, in)
+			v, err := s.periodView(ctx, in)
 			if err != nil {
 				return nil, err
 			}
-			w := s.whaleOf(ctx, from, to, figures)
+			from, to, figures := v.from, v.to, v.figures
+			w := s.whaleOf(ctx, from, to, v.set, figures)
 			out := ProfitabilityOut{From: from, To: to, TotalProfit: w.Total, CostCustomers: w.CostCustomers, ProfitCustomers: w.ProfitCustomers,
 				WhalePeakShare: shareOf(w.PeakShare), WhalePeakRank: w.PeakRank,
 				Curve: Page[WhalePointOut]{Items: []WhalePointOut{}, Total: len(w.Points), Limit: in.Limit, Offset: in.Offset}}
@@ -314,17 +320,38 @@ func (s *Server) registerAnalyticsAPI(api huma.API) {
 		})
 }
 
-// periodFigures resolves an analytics request's period and reads the customers' figures over it.
+// periodFigures resolves the period of a request of the key-account models, which score the
+// whole portfolio the caller sees (their proposals and decisions are the portfolio's): filter
+// parameters are refused, naming the first one given.
 func (s *Server) periodFigures(ctx context.Context, in *periodInput) (string, string, []kam.CustomerPeriod, error) {
-	from, to, err := in.months(s.Now())
+	if p := in.FilterParams; p.Filter != 0 || !mergeCriteria(kam.FilterCriteria{}, kam.FilterCriteria{Category: p.Category, Industry: p.Industry,
+		Nature: p.Nature, Region: p.Region, ChannelRole: p.ChannelRole, Class: p.Class, Tier: p.Tier, LAMP: p.LAMP, Loyalty: p.Loyalty, Rep: p.Rep}).Empty() {
+		return "", "", nil, problem(http.StatusUnprocessableEntity, "the key-account models score the whole portfolio: filters do not apply",
+			&huma.ErrorDetail{Location: "query.filter", Message: "not accepted here"})
+	}
+	v, err := s.periodView(ctx, in)
 	if err != nil {
 		return "", "", nil, err
 	}
-	figures, err := s.figuresOf(ctx, from, to)
+	return v.from, v.to, v.figures, nil
+}
+
+// periodView resolves an analytics request's period and filter and reads the selected
+// customers' figures over it.
+func (s *Server) periodView(ctx context.Context, in *periodInput) (*view, error) {
+	from, to, err := in.months(s.Now())
 	if err != nil {
-		return "", "", nil, s.apiError(ctx, err)
+		return nil, err
 	}
-	return from, to, figures, nil
+	c, err := s.criteria(ctx, in.FilterParams)
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.viewOf(ctx, from, to, c)
+	if err != nil {
+		return nil, s.apiError(ctx, err)
+	}
+	return v, nil
 }
 
 // abcRules are the ABC thresholds in the settings (the defaults if they cannot be read).

@@ -26,6 +26,7 @@ type customerListInput struct {
 	Sort     string `query:"sort" enum:"code,-code,name,-name,created_at,-created_at,updated_at,-updated_at,province,-province,industry,-industry,status,-status,stage,-stage" doc:"Sort field; a leading - sorts descending. name sorts by pinyin."`
 	Limit    int    `query:"limit" minimum:"1" maximum:"1000" default:"20"`
 	Offset   int    `query:"offset" minimum:"0" default:"0"`
+	Filter   int64  `query:"filter" minimum:"0" doc:"A saved filter's id: only its customers, judged over the last 12 complete months (class, tier, LAMP group and loyalty type of that period)."`
 }
 
 // CustomerCard is a customer with its units, contacts and completeness score.
@@ -61,6 +62,15 @@ func (s *Server) registerCustomerAPI(api huma.API) {
 		func(ctx context.Context, in *customerListInput) (*listOutput[*kam.Customer], error) {
 			f := kam.CustomerFilter{Q: in.Q, OwnerID: in.OwnerID, Status: in.Status, Stage: in.Stage, Industry: in.Industry,
 				Province: in.Province, Tag: in.Tag, ParentID: in.ParentID, Sort: in.Sort, Limit: in.Limit, Offset: in.Offset}
+			if in.Filter != 0 {
+				c, err := s.criteria(ctx, FilterParams{Filter: in.Filter})
+				if err != nil {
+					return nil, err
+				}
+				if f.Within, err = s.filterSelection(ctx, c); err != nil {
+					return nil, s.apiError(ctx, err)
+				}
+			}
 			items, total, err := s.Customers.FindCustomers(ctx, f)
 			if err != nil {
 				return nil, s.apiError(ctx, err)

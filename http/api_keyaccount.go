@@ -32,7 +32,7 @@ func (s *Server) keyAccountsOf(ctx context.Context, from, to string, figures []k
 		if err != nil {
 			return nil, err
 		}
-		abc := s.abcOf(ctx, from, to, figures)
+		abc := s.abcOf(ctx, from, to, "", figures)
 		_, tr := s.analyticsRules(ctx)
 		tiers := analytics.Tiers(figures, abc, analytics.PeriodMonths(from, to), tr)
 		return analytics.KeyAccounts(analytics.KeyAccountData{From: from, To: to, Figures: figures, Previous: prev, Inputs: in, ABC: abc, Tiers: tiers},

@@ -56,13 +56,20 @@ var (
 // complete months.
 type dashPeriod struct {
 	Year, From, To string
+	// Filter is the id of the saved filter applied ("" for every customer); links keep it.
+	Filter string
 }
+
+var filterID = regexp.MustCompile(`^[1-9][0-9]{0,17}$`)
 
 // parseDashPeriod reads period=YYYY or from=YYYY-MM&to=YYYY-MM. Unlike the lists' filters, a
 // malformed period is an error the page explains: silently showing another period would be
 // misleading.
 func parseDashPeriod(v url.Values) (dashPeriod, error) {
-	p := dashPeriod{Year: v.Get("period"), From: v.Get("from"), To: v.Get("to")}
+	p := dashPeriod{Year: v.Get("period"), From: v.Get("from"), To: v.Get("to"), Filter: v.Get("filter")}
+	if p.Filter != "" && !filterID.MatchString(p.Filter) {
+		return p, kam.Errorf(kam.EInvalid, "bad filter %q", p.Filter)
+	}
 	switch {
 	case p.Year != "" && (p.From != "" || p.To != ""):
 		return p, kam.Errorf(kam.EInvalid, "give a year or a range of months, not both")
@@ -91,6 +98,9 @@ func (p dashPeriod) months(now time.Time) (string, string) {
 // values are the period's URL parameters (none for the default).
 func (p dashPeriod) values() url.Values {
 	v := url.Values{}
+	if p.Filter != "" {
+		v.Set("filter", p.Filter)
+	}
 	switch {
 	case p.Year != "":
 		v.Set("period", p.Year)
@@ -117,23 +127,17 @@ func (p dashPeriod) url(path string, more url.Values) string {
 func (u *ui) selector(L *locale.Printer, p dashPeriod, path string) web.DashboardPeriod {
 	now := u.s.Now()
 	from, to := p.months(now)
-	sel := web.DashboardPeriod{Label: from + " – " + to, From: p.From, To: p.To}
+	sel := web.DashboardPeriod{Label: from + " – " + to, From: p.From, To: p.To, Filter: p.Filter}
 	if p.From == "" {
 		sel.From, sel.To = from, to
 	}
-	sel.Links = append(sel.Links, web.Link{Label: L.T("dashboard.last12"), URL: path, Active: p == dashPeriod{}})
+	sel.Links = append(sel.Links, web.Link{Label: L.T("dashboard.last12"), URL: dashPeriod{Filter: p.Filter}.url(path, nil), Active: p == dashPeriod{Filter: p.Filter}})
 	y := now.In(locale.Shanghai).Year()
 	for i := 0; i < 4; i++ {
 		year := strconv.Itoa(y - i)
-		sel.Links = append(sel.Links, web.Link{Label: year, URL: dashPeriod{Year: year}.url(path, nil), Active: p.Year == year})
+		sel.Links = append(sel.Links, web.Link{Label: year, URL: dashPeriod{Year: year, Filter: p.Filter}.url(path, nil), Active: p.Year == year})
 	}
 	return sel
-}
-
-// dashboardFigures reads the period's figures (the route needs the ledger; the service applies its scope).
-func (u *ui) dashboardFigures(ctx context.Context, rq *uiReq, p dashPeriod) ([]kam.CustomerPeriod, error) {
-	from, to := p.months(u.s.Now())
-	return u.s.figuresOf(ctx, from, to)
 }
 
 // periodError shows the page with the period selector and the explanation, status 400.
@@ -154,7 +158,7 @@ func (u *ui) dashboard(rq *uiReq) {
 		return
 	}
 	figures, abc := pf.figures, pf.abc
-	whale := u.s.whaleOf(ctx, pf.from, pf.to, figures)
+	whale := u.s.whaleOf(ctx, pf.from, pf.to, pf.set, figures)
 
 	page := &web.DashboardPage{Base: rq.base(L.T("dashboard.title"), "dashboard"), Heading: L.T("dashboard.title"), HasData: true,
 		Sections: dashSections(L, "overview", p)}

@@ -187,7 +187,7 @@ func (u *ui) dashboardExport(rq *uiReq) {
 			d.rows = append(d.rows, []string{strconv.Itoa(r.Rank), r.Code, r.Class, r.Revenue.String(), shareOf(r.Share.Rat()).Text, shareOf(r.Cumulative.Rat()).Text})
 		}
 	case "profit":
-		w := u.s.whaleOf(rq.r.Context(), pf.from, pf.to, pf.figures)
+		w := u.s.whaleOf(rq.r.Context(), pf.from, pf.to, pf.set, pf.figures)
 		byID := map[int64]kam.CustomerPeriod{}
 		for _, f := range pf.figures {
 			byID[f.CustomerID] = f

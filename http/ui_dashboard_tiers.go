@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"sort"
+	"strconv"
 
 	"kam"
 	"kam/analytics"
@@ -22,6 +23,7 @@ import (
 // tiers, under the stored settings.
 type portfolio struct {
 	from, to string
+	set      string // the saved filter's criteriaKey, "" for every customer
 	figures  []kam.CustomerPeriod
 	abc      analytics.ABC
 	tiers    map[int64]string
@@ -29,17 +31,27 @@ type portfolio struct {
 
 // portfolioOf reads and classifies the period's figures.
 func (u *ui) portfolioOf(ctx context.Context, rq *uiReq, p dashPeriod) (*portfolio, error) {
-	figures, err := u.dashboardFigures(ctx, rq, p)
+	from, to := p.months(u.s.Now())
+	var c kam.FilterCriteria
+	if p.Filter != "" {
+		id, _ := strconv.ParseInt(p.Filter, 10, 64)
+		f, err := u.s.Ledger.SavedFilter(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		c = f.Criteria
+	}
+	v, err := u.s.viewOf(ctx, from, to, c)
 	if err != nil {
 		return nil, err
 	}
-	from, to := p.months(u.s.Now())
-	abc := u.s.abcOf(ctx, from, to, figures)
-	tiers, _ := memoized(u.s, ctx, "tiers "+from+" "+to, func() (map[int64]string, error) {
+	figures := v.figures
+	abc := u.s.abcOf(ctx, from, to, v.set, figures)
+	tiers, _ := memoized(u.s, ctx, "tiers "+v.key(), func() (map[int64]string, error) {
 		_, tr := u.s.analyticsRules(ctx)
 		return analytics.Tiers(figures, abc, analytics.PeriodMonths(from, to), tr), nil
 	})
-	return &portfolio{from: from, to: to, figures: figures, abc: abc, tiers: tiers}, nil
+	return &portfolio{from: from, to: to, set: v.set, figures: figures, abc: abc, tiers: tiers}, nil
 }
 
 // periodPortfolio reads the period of a dashboard request and its portfolio. A bad period shows
@@ -327,7 +339,7 @@ func customerSetValues(tier string, loss bool) url.Values {
 // keepInPeriodLinks makes the period selector's links of a drill-down keep its filter.
 func keepInPeriodLinks(sel *web.DashboardPeriod, path string, filter url.Values) {
 	for i := range sel.Links {
-		lp := dashPeriod{}
+		lp := dashPeriod{Filter: sel.Filter}
 		if i > 0 {
 			lp.Year = sel.Links[i].Label
 		}

@@ -34,11 +34,13 @@ func (u *ui) registerKeyAccounts(rt *router) {
 
 // keyAccountsOfPeriod reads the period's figures and runs the key-account models over them.
 func (u *ui) keyAccountsOfPeriod(ctx context.Context, rq *uiReq, p dashPeriod) (string, string, []analytics.KeyAccount, error) {
-	figures, err := u.dashboardFigures(ctx, rq, p)
+	// The key-account models score the whole portfolio the user sees: a saved filter does not
+	// apply to them.
+	from, to := p.months(u.s.Now())
+	figures, err := u.s.figuresOf(ctx, from, to)
 	if err != nil {
 		return "", "", nil, err
 	}
-	from, to := p.months(u.s.Now())
 	ks, err := u.s.keyAccountsOf(ctx, from, to, figures)
 	return from, to, ks, err
 }
@@ -349,7 +351,7 @@ func (u *ui) fillKeyAccount(rq *uiReq, p *web.CardPage, a *web.CardAnalysis) err
 	if err != nil {
 		return err
 	}
-	abc := u.s.abcOf(ctx, from, to, figures)
+	abc := u.s.abcOf(ctx, from, to, "", figures)
 	_, tr := u.s.analyticsRules(ctx)
 	tiers := analytics.Tiers(figures, abc, analytics.PeriodMonths(from, to), tr)
 	back := customerURL(id, "analysis") + "#why"

@@ -169,3 +169,24 @@ func monthIndex(m string) int {
 	ym := monthOf(m + "-01")
 	return int(ym/100)*12 + int(ym%100)
 }
+
+// Categories lists the product categories by name (they hold no customer's data).
+func (s *LedgerService) Categories(ctx context.Context) ([]kam.Category, error) {
+	if _, err := actorOf(ctx); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.reader().query(ctx, "SELECT id, code, name FROM product_categories ORDER BY name, id")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []kam.Category{}
+	for rows.Next() {
+		var k kam.Category
+		if err := rows.Scan(&k.ID, &k.Code, &k.Name); err != nil {
+			return nil, err
+		}
+		out = append(out, k)
+	}
+	return out, rows.Err()
+}

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -140,6 +142,19 @@ func (s *CustomerService) customerWhere(a *kam.Actor, f kam.CustomerFilter) (str
 	}
 	if f.Tag != "" {
 		add("c.id IN (SELECT customer_id FROM customer_tags WHERE tag = ?)", f.Tag)
+	}
+	if f.Within != nil {
+		// Ids are numbers: written into the statement, so that a large selection needs no
+		// parameter per customer.
+		ids := make([]string, 0, len(f.Within))
+		for id := range f.Within {
+			ids = append(ids, strconv.FormatInt(id, 10))
+		}
+		if len(ids) == 0 {
+			ids = append(ids, "0")
+		}
+		sort.Strings(ids)
+		where = append(where, "c.id IN ("+strings.Join(ids, ",")+")")
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
 		rendered, ok := s.db.searchQuery(q)

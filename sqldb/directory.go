@@ -391,7 +391,7 @@ type dirQuery struct {
 func (q *dirQuery) unfiltered() bool {
 	f := q.f
 	return q.scope == kam.ScopeAll && f.OwnerID == 0 && f.ParentID == 0 && f.Status == "" && f.Stage == "" &&
-		f.Industry == "" && f.Province == "" && f.Tag == ""
+		f.Industry == "" && f.Province == "" && f.Tag == "" && f.Within == nil
 }
 
 func (q *dirQuery) visible(e *dirEntry) bool {
@@ -411,6 +411,9 @@ func (q *dirQuery) visible(e *dirEntry) bool {
 		}
 	}
 	f := q.f
+	if f.Within != nil && !f.Within[e.id] {
+		return false
+	}
 	if f.OwnerID != 0 && e.owner != f.OwnerID || f.ParentID != 0 && e.parent != f.ParentID ||
 		f.Status != "" && e.status != f.Status || f.Stage != "" && e.stage != f.Stage ||
 		f.Industry != "" && e.industry != f.Industry || f.Province != "" && e.province != f.Province {

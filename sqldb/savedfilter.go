@@ -142,7 +142,7 @@ func (s *LedgerService) UpdateSavedFilter(ctx context.Context, id, version int64
 }
 
 // DeleteSavedFilter deletes one of the actor's filters.
-func (s *LedgerService) DeleteSavedFilter(ctx context.Context, id int64) error {
+func (s *LedgerService) DeleteSavedFilter(ctx context.Context, id, version int64) error {
 	a, err := actorOf(ctx)
 	if err != nil {
 		return err
@@ -158,6 +158,9 @@ func (s *LedgerService) DeleteSavedFilter(ctx context.Context, id int64) error {
 	}
 	if old.UserID != a.UserID {
 		return kam.Errorf(kam.EForbidden, "only its owner deletes a saved filter")
+	}
+	if version != 0 && old.Version != version {
+		return kam.Errorf(kam.EPreconditionFailed, "the filter was changed since (version %d)", old.Version)
 	}
 	if _, err := tx.Exec("DELETE FROM saved_filters WHERE id = ?", id); err != nil {
 		return err

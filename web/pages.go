@@ -566,6 +566,10 @@ type DashboardPeriod struct {
 	From, To string
 	// Error explains a period that could not be read; the page then shows no figures.
 	Error string
+	// Filter is the id of the saved filter applied ("" for every customer), FilterName its name;
+	// Filters offers the user's saved filters (and the shared ones) to apply.
+	Filter, FilterName string
+	Filters            []Option
 }
 
 // DashboardPage is /dashboard: the ABC classification, the Pareto chart, the whale curve and
