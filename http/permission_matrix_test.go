@@ -201,6 +201,18 @@ var matrix = map[string]allow{
 	"POST /api/v1/customers/{id}/key-account/scores":   {own: sellers, other: topRoles},
 	"POST /api/v1/customers/{id}/key-account/decision": {own: topRoles, other: topRoles},
 	"POST /api/v1/customers/{id}/importance":           {own: topRoles, other: topRoles},
+	"GET /api/v1/analytics/lamp":                       {own: bookKeeper, sees: allBooks},
+	"GET /api/v1/analytics/loyalty":                    {own: bookKeeper, sees: allBooks},
+	"GET /api/v1/analytics/growth":                     {own: bookKeeper, sees: allBooks},
+	"GET /api/v1/analytics/clv":                        {own: bookKeeper, sees: allBooks},
+	"GET /api/v1/analytics/segments":                   {own: bookKeeper, query: "by=industry", sees: allBooks},
+	"GET /api/v1/customers/{id}/behaviour":             {own: bookKeeper, other: topRoles},
+	// Saved filters: everyone keeps their own; another user's private filter does not exist.
+	"GET /api/v1/saved-filters":         {own: everyone},
+	"POST /api/v1/saved-filters":        {own: everyone},
+	"GET /api/v1/saved-filters/{id}":    {own: everyone, other: nobody},
+	"PUT /api/v1/saved-filters/{id}":    {own: everyone, other: nobody},
+	"DELETE /api/v1/saved-filters/{id}": {own: everyone, other: nobody},
 
 	// The audit log: admins and directors read and export it.
 	"GET /api/v1/audit":        {own: topRoles},
@@ -362,6 +374,14 @@ func newMatrixFixture(t *testing.T, db *sqldb.DB) *matrixFixture {
 		f.ids[r.key+".borrow"] = b.ID
 	}
 	f.ids["admin.borrow"], f.ids["director.borrow"] = f.ids["rep.borrow"], f.ids["rep.borrow"]
+	// A private saved filter of each user.
+	for _, key := range append(matrixRoles, "rep2") {
+		sf := &kam.SavedFilter{Name: "矩阵筛选", Criteria: kam.FilterCriteria{Class: []string{"A"}}}
+		if err := ledger.CreateSavedFilter(kam.WithActor(context.Background(), kam.ActorOf(f.users[key])), sf); err != nil {
+			t.Fatalf("saved filter of %s: %v", key, err)
+		}
+		f.ids[key+".filter"] = sf.ID
+	}
 	set, err := ledger.AnalyticsSettings(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -446,6 +466,8 @@ func (f *matrixFixture) path(c matrixCase) (string, string) {
 		record = "order"
 	case strings.HasPrefix(p, "/borrowing/{id}") || strings.HasPrefix(p, "/api/v1/borrow-requests/{id}"):
 		record = "borrow"
+	case strings.HasPrefix(p, "/filters/{id}") || strings.HasPrefix(p, "/api/v1/saved-filters/{id}"):
+		record = "filter"
 	}
 	for {
 		i := strings.Index(p, "{")
@@ -458,6 +480,12 @@ func (f *matrixFixture) path(c matrixCase) (string, string) {
 		switch {
 		case name == "id" && record == "borrow" && c.scope == "own":
 			v = itoaTest(f.ids[c.role+".borrow"])
+		case name == "id" && record == "filter":
+			owner := c.role // one's own filter, or rep2's private one
+			if c.scope == "other" {
+				owner = "rep2"
+			}
+			v = itoaTest(f.ids[owner+".filter"])
 		case name == "id" && record != "":
 			v = itoaTest(f.ids[c.scope+"."+record])
 		case name == "uid":
