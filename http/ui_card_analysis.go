@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"kam"
+	"kam/analytics"
 	"kam/locale"
 	"kam/web"
 )
@@ -63,7 +64,62 @@ func (u *ui) fillAnalysis(rq *uiReq, p *web.CardPage) error {
 	for y := now; y > now-5; y-- {
 		a.WalletYears = append(a.WalletYears, web.Link{Label: strconv.Itoa(y), URL: addQuery(tabURL, "wyear", strconv.Itoa(y)), Active: y == year})
 	}
-	return u.fillKeyAccount(rq, p, a)
+	if err := u.fillKeyAccount(rq, p, a); err != nil {
+		return err
+	}
+	return u.fillBehaviour(ctx, L, id, a)
+}
+
+// fillBehaviour puts the customer's behaviour over the last 12 complete months on the tab: its
+// LAMP group, loyalty type, growth, share of wallet, relationship length and lifetime value with
+// the inputs of each, computed within the user's portfolio as the dashboard does.
+func (u *ui) fillBehaviour(ctx context.Context, L *locale.Printer, id int64, a *web.CardAnalysis) error {
+	from, to := analytics.LastTwelveMonths(u.s.Now(), locale.Shanghai)
+	a.BehaviourPeriod = from + " – " + to
+	v, err := u.s.viewOf(ctx, from, to, kam.FilterCriteria{})
+	if err != nil {
+		return err
+	}
+	bs, err := u.s.behavioursOf(ctx, v)
+	if err != nil {
+		return err
+	}
+	var b *analytics.Behaviour
+	for i := range bs {
+		if bs[i].CustomerID == id {
+			b = &bs[i]
+		}
+	}
+	if b == nil {
+		a.BehaviourNote = L.T("card.behaviour_outside")
+		return nil
+	}
+	f := figureOf(v, id)
+	row := func(label, value string) {
+		a.Behaviour = append(a.Behaviour, web.FieldRow{Label: label, Value: value, Mono: true})
+	}
+	yoy := ratioText(b.Growth.YoY)
+	if b.Growth.New {
+		yoy = L.T("behaviour.new")
+	}
+	share := "—"
+	if b.Share != nil {
+		share = percent(b.Share)
+	}
+	prior := "—"
+	if b.PriorShare != nil {
+		prior = percent(b.PriorShare)
+	}
+	row(L.T("behaviour.col.lamp"), L.T("card.behaviour.lamp_value", L.Enum("lamp", b.LAMP), L.Int(b.LAMPRank), L.Int(len(bs))))
+	row(L.T("behaviour.col.loyalty"), L.T("card.behaviour.loyalty_value", L.Enum("loyalty", b.Loyalty), percent(b.Regularity.Rat()), share, prior))
+	row(L.T("behaviour.col.yoy"), L.T("card.behaviour.yoy_value", yoy, L.Money(int64(f.NetRevenue)), L.Money(int64(b.Growth.Prior))))
+	row(L.T("behaviour.col.slope"), L.T("card.behaviour.trend_value", slopeText(L, b.Growth.Slope), ratioText(b.Growth.Trend)))
+	row(L.T("behaviour.col.wallet"), L.T("card.behaviour.wallet_value", share, L.Money(int64(b.Headroom))))
+	row(L.T("behaviour.col.relationship"), L.T("behaviour.months", L.Int(b.RelationshipMonths)))
+	c := b.CLV
+	row(L.T("behaviour.col.clv"), L.T("card.behaviour.clv_value", L.Money(int64(c.Value)), L.Money(int64(c.Margin)), percent(c.Retention),
+		percent(c.Discount), L.Int(c.Years), c.Factor.FloatString(4)))
+	return nil
 }
 
 func classesTable(L *locale.Printer, rows []kam.CustomerClassAt) web.LedgerTable {

@@ -21,6 +21,8 @@ import (
 type listQuery struct {
 	Q, Owner, Status, Stage, Industry, Province, Tag, Sort string
 	Per, Page                                              int
+	// Filter is a saved filter's id ("" for none).
+	Filter string
 }
 
 const (
@@ -54,6 +56,9 @@ func parseListQuery(v url.Values) listQuery {
 	if s := v.Get("status"); slices.Contains(kam.CustomerStatuses, s) {
 		q.Status = s
 	}
+	if s := v.Get("filter"); filterID.MatchString(s) {
+		q.Filter = s
+	}
 	if s := v.Get("stage"); slices.Contains(kam.LifecycleStages, s) {
 		q.Stage = s
 	}
@@ -84,6 +89,7 @@ func (q listQuery) url() string {
 	set("industry", q.Industry)
 	set("province", q.Province)
 	set("tag", q.Tag)
+	set("filter", q.Filter)
 	if q.Sort != defaultSort {
 		set("sort", q.Sort)
 	}
@@ -100,7 +106,23 @@ func (q listQuery) url() string {
 }
 
 func (q listQuery) filtered() bool {
-	return q.Q != "" || q.Owner != "" || q.Status != "" || q.Stage != "" || q.Industry != "" || q.Province != "" || q.Tag != ""
+	return q.Q != "" || q.Owner != "" || q.Status != "" || q.Stage != "" || q.Industry != "" || q.Province != "" || q.Tag != "" || q.Filter != ""
+}
+
+// listFilter is the store's filter of the list, with the saved filter's customers (judged over
+// the last 12 complete months) when one is applied.
+func (u *ui) listFilter(ctx context.Context, q listQuery) (kam.CustomerFilter, error) {
+	f := q.filter()
+	if q.Filter == "" {
+		return f, nil
+	}
+	id, _ := strconv.ParseInt(q.Filter, 10, 64)
+	sf, err := u.s.Ledger.SavedFilter(ctx, id)
+	if err != nil {
+		return f, err
+	}
+	f.Within, err = u.s.filterSelection(ctx, sf.Criteria)
+	return f, err
 }
 
 func (q listQuery) filter() kam.CustomerFilter {
@@ -121,11 +143,17 @@ var provinces = []string{"北京市", "天津市", "河北省", "山西省", "�
 func (u *ui) customerList(rq *uiReq) {
 	ctx := rq.r.Context()
 	q := parseListQuery(rq.r.URL.Query())
-	items, total, err := u.s.Customers.FindCustomers(ctx, q.filter())
+	f, err := u.listFilter(ctx, q)
+	if err != nil {
+		rq.fail(err)
+		return
+	}
+	items, total, err := u.s.Customers.FindCustomers(ctx, f)
 	if err == nil && len(items) == 0 && total > 0 && q.Page > 1 {
 		// A page past the end (the list shrank, or a hand-edited URL): show the last page.
 		q.Page = (total + q.Per - 1) / q.Per
-		items, total, err = u.s.Customers.FindCustomers(ctx, q.filter())
+		f.Limit, f.Offset = q.Per, (q.Page-1)*q.Per
+		items, total, err = u.s.Customers.FindCustomers(ctx, f)
 	}
 	if err != nil {
 		rq.fail(err)
@@ -152,6 +180,15 @@ func (u *ui) customerList(rq *uiReq) {
 			continue // they read files but do not own them
 		}
 		p.Owners = append(p.Owners, web.Option{Value: strconv.FormatInt(us.ID, 10), Label: us.Name, Selected: strconv.FormatInt(us.ID, 10) == q.Owner})
+	}
+	if kam.CanViewLedger(rq.actor) {
+		if list, err := u.s.Ledger.SavedFilters(ctx); err == nil && len(list) > 0 {
+			p.Filters = []web.Option{{Value: "", Label: L.T("filters.all_customers")}}
+			for _, sf := range list {
+				id := strconv.FormatInt(sf.ID, 10)
+				p.Filters = append(p.Filters, web.Option{Value: id, Label: sf.Name, Selected: id == q.Filter})
+			}
+		}
 	}
 	p.Statuses = enumOptions(L, "status", kam.CustomerStatuses, q.Status, L.T("option.any"))
 	p.Stages = enumOptions(L, "stage", kam.LifecycleStages, q.Stage, L.T("option.any"))

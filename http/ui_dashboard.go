@@ -29,6 +29,11 @@ func (u *ui) registerDashboard(rt *router) {
 	u.handle(rt, "GET /dashboard/abc", viewLedger, u.dashboardClass)
 	u.handle(rt, "GET /dashboard/export", need(kam.ActExport, kam.ResLedger), u.dashboardExport)
 	u.handle(rt, "GET /dashboard/customers", viewLedger, u.dashboardCustomers)
+	u.handle(rt, "GET /dashboard/behaviour", viewLedger, u.dashboardBehaviour)
+	u.handle(rt, "GET /dashboard/behaviour/customers", viewLedger, u.behaviourCustomers)
+	u.handle(rt, "GET /filters", anyUser, u.filtersPage)
+	u.handle(rt, "POST /filters", anyUser, u.filtersSave)
+	u.handle(rt, "POST /filters/{id}/delete", anyUser, u.filtersDelete)
 	u.handle(rt, "GET /dashboard/migration", viewLedger, u.dashboardMigration)
 	u.handle(rt, "GET /dashboard/migration/customers", viewLedger, u.migrationCustomers)
 	u.handle(rt, "GET /settings/analytics", need(kam.ActView, kam.ResSettings), u.settingsPage)
@@ -127,7 +132,7 @@ func (p dashPeriod) url(path string, more url.Values) string {
 func (u *ui) selector(L *locale.Printer, p dashPeriod, path string) web.DashboardPeriod {
 	now := u.s.Now()
 	from, to := p.months(now)
-	sel := web.DashboardPeriod{Label: from + " – " + to, From: p.From, To: p.To, Filter: p.Filter}
+	sel := web.DashboardPeriod{Label: from + " – " + to, From: p.From, To: p.To, Filter: p.Filter, Action: path}
 	if p.From == "" {
 		sel.From, sel.To = from, to
 	}
@@ -163,6 +168,7 @@ func (u *ui) dashboard(rq *uiReq) {
 	page := &web.DashboardPage{Base: rq.base(L.T("dashboard.title"), "dashboard"), Heading: L.T("dashboard.title"), HasData: true,
 		Sections: dashSections(L, "overview", p)}
 	page.Period = u.selector(L, p, "/dashboard")
+	u.offerFilters(ctx, L, &page.Period)
 	page.Figures = []web.Figure{
 		{Label: L.T("dashboard.customers"), Value: L.Int(len(figures))},
 		{Label: L.T("dashboard.revenue"), Value: L.Total(int64(abc.Total))},
@@ -406,6 +412,7 @@ func (u *ui) dashboardClass(rq *uiReq) {
 	page := &web.DashboardClassPage{Base: rq.base(heading, "dashboard"), Heading: heading, Total: len(ranks),
 		BackURL: p.url("/dashboard", nil)}
 	page.Period = u.selector(L, p, "/dashboard/abc")
+	u.offerFilters(ctx, L, &page.Period)
 	keepInPeriodLinks(&page.Period, "/dashboard/abc", url.Values{"class": {class}})
 	page.Sections = dashSections(L, "", p)
 	rows := pageOf(ranks, (pageNo-1)*classPer, classPer)

@@ -23,10 +23,12 @@ import (
 func dashSections(L *locale.Printer, active string, p dashPeriod) []web.Link {
 	return []web.Link{
 		{Label: L.T("dashboard.section.overview"), URL: p.url("/dashboard", nil), Active: active == "overview"},
+		{Label: L.T("dashboard.section.behaviour"), URL: p.url("/dashboard/behaviour", nil), Active: active == "behaviour"},
 		{Label: L.T("dashboard.section.migration"), URL: "/dashboard/migration", Active: active == "migration"},
 		{Label: L.T("dashboard.section.scorecard"), URL: p.url("/dashboard/scorecard", nil), Active: active == "scorecard"},
 		{Label: L.T("dashboard.section.portfolio"), URL: p.url("/dashboard/portfolio", nil), Active: active == "portfolio"},
 		{Label: L.T("dashboard.section.settings"), URL: "/settings/analytics", Active: active == "settings"},
+		{Label: L.T("dashboard.section.filters"), URL: "/filters", Active: active == "filters"},
 	}
 }
 
@@ -164,6 +166,10 @@ func (u *ui) dashboardExport(rq *uiReq) {
 			return
 		}
 		rq.send(d, format)
+		return
+	}
+	if table == "behaviour" || table == "segments" {
+		u.behaviourExport(rq, format)
 		return
 	}
 	if table != "abc" && table != "profit" && table != "customers" {

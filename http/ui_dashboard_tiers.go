@@ -284,6 +284,7 @@ func (u *ui) dashboardCustomers(rq *uiReq) {
 		page.Note = L.T("dashboard.tier_rule." + tier)
 	}
 	page.Period = u.selector(L, p, "/dashboard/customers")
+	u.offerFilters(ctx, L, &page.Period)
 	keepInPeriodLinks(&page.Period, "/dashboard/customers", filter)
 	pageNo := pageParam(v, "page")
 	rows := pageOf(set, (pageNo-1)*classPer, classPer)

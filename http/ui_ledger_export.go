@@ -85,7 +85,12 @@ func (u *ui) export(rq *uiReq) {
 		if q.filtered() {
 			// The list's search reaches further than the Exporter's (contacts, pinyin …): export
 			// exactly the files the list shows, by their codes.
-			codes, err := u.customerCodes(ctx, q.filter())
+			lf, err := u.listFilter(ctx, q)
+			if err != nil {
+				rq.fail(err)
+				return
+			}
+			codes, err := u.customerCodes(ctx, lf)
 			if err != nil {
 				rq.fail(err)
 				return

@@ -2,6 +2,7 @@ package kamhttp
 
 import (
 	"net/url"
+	"slices"
 
 	"kam"
 	"kam/web"
@@ -12,15 +13,27 @@ import (
 // with its field named and nothing stored; a save redirects (POST-redirect-GET). Everyone else
 // reads them (the rules hold no customer data), so that the dashboard's classes can be understood.
 
-// settingsFields are the settings on the form, in its order.
-var settingsFields = []string{"abc_a", "abc_b", "lead_margin", "gold_loyalty"}
+// settingsFields are the settings on the form, in its order; behaviourFields those of its second
+// section (LAMP groups, loyalty types, lifetime value).
+var (
+	settingsFields  = []string{"abc_a", "abc_b", "lead_margin", "gold_loyalty"}
+	behaviourFields = []string{"lamp_core", "lamp_next", "lamp_growth", "loyal_regularity", "loyal_share", "switch_shift",
+		"clv_discount", "clv_retention", "clv_years"}
+)
 
 func settingsValues(s kam.AnalyticsSettings) map[string]string {
-	return map[string]string{"abc_a": s.ABCA, "abc_b": s.ABCB, "lead_margin": s.LeadMargin, "gold_loyalty": s.GoldLoyalty}
+	b := s.BehaviourSettings
+	return map[string]string{"abc_a": s.ABCA, "abc_b": s.ABCB, "lead_margin": s.LeadMargin, "gold_loyalty": s.GoldLoyalty,
+		"lamp_core": b.LAMPCore, "lamp_next": b.LAMPNext, "lamp_growth": b.LAMPGrowth, "loyal_regularity": b.LoyalRegularity,
+		"loyal_share": b.LoyalShare, "switch_shift": b.SwitchShift, "clv_discount": b.CLVDiscount, "clv_retention": b.CLVRetention,
+		"clv_years": b.CLVYears}
 }
 
 func settingsFromForm(form url.Values) kam.AnalyticsSettings {
-	return kam.AnalyticsSettings{ABCA: form.Get("abc_a"), ABCB: form.Get("abc_b"), LeadMargin: form.Get("lead_margin"), GoldLoyalty: form.Get("gold_loyalty")}
+	return kam.AnalyticsSettings{ABCA: form.Get("abc_a"), ABCB: form.Get("abc_b"), LeadMargin: form.Get("lead_margin"), GoldLoyalty: form.Get("gold_loyalty"),
+		BehaviourSettings: kam.BehaviourSettings{LAMPCore: form.Get("lamp_core"), LAMPNext: form.Get("lamp_next"), LAMPGrowth: form.Get("lamp_growth"),
+			LoyalRegularity: form.Get("loyal_regularity"), LoyalShare: form.Get("loyal_share"), SwitchShift: form.Get("switch_shift"),
+			CLVDiscount: form.Get("clv_discount"), CLVRetention: form.Get("clv_retention"), CLVYears: form.Get("clv_years")}}
 }
 
 func settingsSpecs() []sectionSpec {
@@ -28,7 +41,11 @@ func settingsSpecs() []sectionSpec {
 	for _, f := range settingsFields {
 		sec.fields = append(sec.fields, fieldSpec{name: f, typ: "text", required: true, hint: "settings.hint." + f, max: 12})
 	}
-	return []sectionSpec{sec}
+	beh := sectionSpec{title: "settings.section.behaviour"}
+	for _, f := range behaviourFields {
+		beh.fields = append(beh.fields, fieldSpec{name: f, typ: "text", hint: "settings.hint." + f, max: 12})
+	}
+	return []sectionSpec{sec, beh}
 }
 
 // settingsPage is GET /settings/analytics.
@@ -66,7 +83,7 @@ func (u *ui) settingsPageOf(rq *uiReq, values map[string]string, errs []kam.Fiel
 		Sections: dashSections(L, "settings", dashPeriod{})}
 	if !kam.CanEditSettings(rq.actor) {
 		page.Intro = L.T("settings.read_only")
-		for _, f := range settingsFields {
+		for _, f := range append(slices.Clone(settingsFields), behaviourFields...) {
 			page.Rows = append(page.Rows, web.FieldRow{Label: L.Field("settings", f), Value: values[f], Mono: true})
 		}
 		return page

@@ -26,8 +26,8 @@ var Langs = []string{ZH, EN}
 // customer file, security, analytics …), so that each area keeps its words in a file of its own.
 // A key may appear in one part only (a test checks it).
 var catalogParts = map[string][]map[string]string{
-	ZH: {zh, zhAudit, zhDashboards, zhBorrow, zhSessions, zhKeyAccounts},
-	EN: {en, enAudit, enDashboards, enBorrow, enSessions, enKeyAccounts},
+	ZH: {zh, zhAudit, zhDashboards, zhBorrow, zhSessions, zhKeyAccounts, zhBehaviour},
+	EN: {en, enAudit, enDashboards, enBorrow, enSessions, enKeyAccounts, enBehaviour},
 }
 
 // Catalogs maps each language to its messages. Both hold the same keys (a test checks it).

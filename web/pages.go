@@ -88,6 +88,8 @@ type CustomerListPage struct {
 	Provinces []string
 	// Exports download the current filter (CSV UTF-8 with BOM, CSV GB18030, XLSX).
 	Exports []Link
+	// Filters offers the saved filters (for those who see sales figures, through which they select).
+	Filters []Option
 }
 
 // Column is a header of a sortable table. URL sorts by it (toggling the direction when it is
@@ -570,6 +572,8 @@ type DashboardPeriod struct {
 	// Filters offers the user's saved filters (and the shared ones) to apply.
 	Filter, FilterName string
 	Filters            []Option
+	// Action is the page the period form reloads (/dashboard when empty).
+	Action string
 }
 
 // DashboardPage is /dashboard: the ABC classification, the Pareto chart, the whale curve and

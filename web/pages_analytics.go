@@ -79,4 +79,80 @@ type CardAnalysis struct {
 	WalletYears    []Link
 	WalletNote     string
 	KeyAccount     *KeyAccountPanel
+	// Behaviour holds the customer's behaviour figures over the last 12 complete months (LAMP
+	// group, loyalty type, growth, share of wallet, relationship length, lifetime value and its
+	// inputs); BehaviourNote explains a customer outside the user's portfolio.
+	Behaviour       []FieldRow
+	BehaviourPeriod string
+	BehaviourNote   string
+}
+
+// BehaviourPage is /dashboard/behaviour: the LAMP groups, loyalty types, growth, lifetime value
+// and the segments of a period, each table with its exports and its customers a click away.
+type BehaviourPage struct {
+	Base
+	Heading  string
+	Sections []Link
+	Period   DashboardPeriod
+	HasData  bool
+	Figures  []Figure
+
+	LAMP        LedgerTable
+	LAMPJSON    string
+	LAMPRule    string
+	Loyalty     LedgerTable
+	LoyaltyJSON string
+	LoyaltyRule string
+	// GrowthJSON is the monthly revenue with its trend line; Rising and Falling the customers
+	// growing and shrinking the most.
+	GrowthJSON      string
+	GrowthNote      string
+	Rising, Falling LedgerTable
+	CLV             LedgerTable
+	CLVNote         string
+	// SegmentBy is the segment field shown, SegmentLinks the others.
+	SegmentBy    string
+	SegmentLinks []Link
+	Segments     LedgerTable
+	SegmentsJSON string
+
+	BehaviourExports []Link
+	SegmentExports   []Link
+}
+
+// FiltersPage is /filters: the user's saved filters and the shared ones, and the form that saves
+// a new one.
+type FiltersPage struct {
+	Base
+	Heading  string
+	Sections []Link
+	Intro    string
+	Rows     []FilterRow
+	// The form: its values after a refused save, the errors, and the choices of each list.
+	Errors           []string
+	Name             string
+	Shared           bool
+	Industry, Region string
+	Choices          []FilterChoice
+}
+
+// FilterChoice is one list of a filter offered as checkboxes (Name is the form field).
+type FilterChoice struct {
+	Name    string
+	Label   string
+	Options []Option
+}
+
+// FilterRow is one saved filter in the list.
+type FilterRow struct {
+	ID           int64
+	Name         string
+	Criteria     string
+	Owner        string
+	Shared       bool
+	Mine         bool
+	DashboardURL string
+	BehaviourURL string
+	CustomersURL string
+	DeleteURL    string
 }

@@ -16,8 +16,8 @@ func TestNewParsesEveryPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"audit", "borrow", "customer", "customers", "dashboard", "dashboard_abc", "dashboard_customers", "dashboard_migration",
-		"dashboard_migration_customers", "dashboard_portfolio", "dashboard_scorecard", "error", "form", "handover", "import", "import_map", "ledger_list", "ledger_order", "login", "settings",
+	want := []string{"audit", "borrow", "customer", "customers", "dashboard", "dashboard_abc", "dashboard_behaviour", "dashboard_customers", "dashboard_migration",
+		"dashboard_migration_customers", "dashboard_portfolio", "dashboard_scorecard", "error", "filters", "form", "handover", "import", "import_map", "ledger_list", "ledger_order", "login", "settings",
 		"team", "tokens"}
 	if got := strings.Join(r.Pages(), ","); got != strings.Join(want, ",") {
 		t.Errorf("pages = %s, want %s", got, strings.Join(want, ","))

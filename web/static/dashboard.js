@@ -126,6 +126,31 @@
       }]
     };
   }
+  // Bars of groups (LAMP groups, loyalty types, segments): each bar a group's revenue, with its
+  // customers in the tooltip; a bar opens the group's customers.
+  function bars(d) {
+    return {
+      animation: false,
+      grid: { left: 80, right: 20, top: 30, bottom: 60 },
+      tooltip: { trigger: "item", renderMode: "richText", formatter: function (p) {
+        return p.name + "\n" + d.labels.Series + ": " + d.counts[p.dataIndex] + "\n" + d.labels.Y + ": " + yuan(p.value);
+      } },
+      xAxis: { type: "category", data: d.names, axisLabel: { interval: 0, rotate: d.names.length > 6 ? 30 : 0 } },
+      yAxis: { type: "value", name: d.labels.Y, axisLabel: { formatter: yuan } },
+      series: [{ type: "bar", data: d.values.map(function (v, i) { return { value: v, url: d.urls[i] }; }), itemStyle: { color: "#2f6db5" } }]
+    };
+  }
+  // The monthly net revenue of the period with its least-squares trend line.
+  function months(d) {
+    var o = base({ labels: d.labels, ranks: d.months });
+    o.legend = { data: [d.labels.Series, d.labels.Series2], top: 6 };
+    o.yAxis = { type: "value", name: d.labels.Y, axisLabel: { formatter: yuan } };
+    o.series = [
+      { name: d.labels.Series, type: "bar", data: d.revenue, itemStyle: { color: "#2f6db5" } },
+      { name: d.labels.Series2, type: "line", data: d.trend, showSymbol: false, lineStyle: { type: "dashed", color: "#b42318" } }
+    ];
+    return o;
+  }
   // drill opens the customers behind a clicked point, bar or cell.
   function drill(kind, p) {
     var url = "";
@@ -133,9 +158,10 @@
     if (kind === "scatter" && p.data) { url = "/customers/" + p.data[2]; }
     if (kind === "heatmap" && p.data) { url = p.data[4]; }
     if (kind === "bubbles" && p.data && p.data[5]) { url = p.data[5]; }
+    if (kind === "bars" && p.data) { url = p.data.url; }
     if (url) { window.location.href = url; }
   }
-  var kinds = { pareto: pareto, whale: whale, pyramid: pyramid, scatter: scatter, heatmap: heatmap, bubbles: bubbles };
+  var kinds = { pareto: pareto, whale: whale, pyramid: pyramid, scatter: scatter, heatmap: heatmap, bubbles: bubbles, bars: bars, months: months };
   function init() {
     if (!window.echarts) { return; }
     var charts = [];
