@@ -271,16 +271,14 @@ func (s *Server) registerBehaviourAPI(api huma.API) {
 			if err != nil {
 				return nil, s.apiError(ctx, err)
 			}
-			r := analytics.BehaviourRulesOf(settings.BehaviourSettings)
+			details, err := s.detailsOf(ctx, v.from, v.to)
+			if err != nil {
+				return nil, s.apiError(ctx, err)
+			}
+			r, retention, observed := clvModel(settings.BehaviourSettings, v, details)
 			out := CLVPortfolioOut{From: v.from, To: v.to, Model: "m × Σ_{t=1..H} (r/(1+d))^t", RetentionSource: "setting", Discount: shareOf(r.CLVDiscount), Years: r.CLVYears}
-			retention := r.CLVRetention
-			if retention == nil {
+			if observed {
 				out.RetentionSource = "observed"
-				details, err := s.detailsOf(ctx, v.from, v.to)
-				if err != nil {
-					return nil, s.apiError(ctx, err)
-				}
-				retention = analytics.Retention(selectDetails(v, details))
 			}
 			out.Retention, out.Factor = shareOf(retention), shareOf(analytics.CLVFactor(retention, r.CLVDiscount, r.CLVYears))
 			sorted := slices.Clone(bs)
@@ -434,6 +432,16 @@ func behaviourPage(v *view, bs []analytics.Behaviour, offset, limit int, keep fu
 		p.Items = append(p.Items, behaviourOut(b, f))
 	}
 	return p
+}
+
+// clvModel is the lifetime value's rules and the retention it uses: the setting, or (observed)
+// the view's customers' own.
+func clvModel(set kam.BehaviourSettings, v *view, details []kam.CustomerDetail) (analytics.BehaviourRules, *big.Rat, bool) {
+	r := analytics.BehaviourRulesOf(set)
+	if r.CLVRetention != nil {
+		return r, r.CLVRetention, false
+	}
+	return r, analytics.Retention(selectDetails(v, details)), true
 }
 
 // selectDetails keeps the details of the view's customers.

@@ -164,10 +164,10 @@ func (u *ui) dashboardBehaviour(rq *uiReq) {
 	page.Falling = u.behaviourTable(ctx, L, "falling-table", v, falling)
 
 	// Lifetime value: the model's inputs and the most valuable customers.
-	r := analytics.BehaviourRulesOf(b)
-	retention, source := r.CLVRetention, L.T("behaviour.retention_setting")
-	if retention == nil {
-		retention, source = analytics.Retention(selectDetails(v, details)), L.T("behaviour.retention_observed")
+	r, retention, observed := clvModel(b, v, details)
+	source := L.T("behaviour.retention_setting")
+	if observed {
+		source = L.T("behaviour.retention_observed")
 	}
 	var total kam.Money
 	for _, b := range bs {
@@ -392,18 +392,8 @@ func (u *ui) behaviourCustomers(rq *uiReq) {
 	ctx := rq.r.Context()
 	L := rq.L
 	q := rq.r.URL.Query()
-	set, err := behaviourSetParams(q)
-	if err != nil {
-		rq.fail(err)
-		return
-	}
-	p, pf, ok := u.periodPortfolio(rq, q, true)
+	set, p, _, rows, v, ok := u.behaviourRequest(rq, q, true)
 	if !ok {
-		return
-	}
-	rows, v, err := u.behaviourRows(ctx, pf, set)
-	if err != nil {
-		rq.fail(err)
 		return
 	}
 	heading := L.T("behaviour.customers")
@@ -433,6 +423,26 @@ func (u *ui) behaviourCustomers(rq *uiReq) {
 	page.First, page.Last = drillBounds(pageNo, len(shown))
 	page.Exports = dashExports(L, p, "behaviour", filter)
 	rq.render(200, "dashboard_customers", page)
+}
+
+// behaviourRequest reads a drill-down's or a download's selection, period and filter, and the
+// behaviours of its customers; ok is false when the answer (an error) is written.
+func (u *ui) behaviourRequest(rq *uiReq, q url.Values, page bool) (behaviourSet, dashPeriod, *portfolio, []analytics.Behaviour, *view, bool) {
+	set, err := behaviourSetParams(q)
+	if err != nil {
+		rq.fail(err)
+		return set, dashPeriod{}, nil, nil, nil, false
+	}
+	p, pf, ok := u.periodPortfolio(rq, q, page)
+	if !ok {
+		return set, p, nil, nil, nil, false
+	}
+	rows, v, err := u.behaviourRows(rq.r.Context(), pf, set)
+	if err != nil {
+		rq.fail(err)
+		return set, p, nil, nil, nil, false
+	}
+	return set, p, pf, rows, v, true
 }
 
 // behaviourRows are the behaviours of the portfolio's customers in set, ranked by revenue.
@@ -499,23 +509,13 @@ func (u *ui) behaviourExport(rq *uiReq, format string) {
 	ctx := rq.r.Context()
 	v := rq.r.URL.Query()
 	table := v.Get("table")
-	set, err := behaviourSetParams(v)
-	if err != nil {
-		rq.fail(err)
-		return
-	}
 	by, err := segmentBy(v)
 	if err != nil {
 		rq.fail(err)
 		return
 	}
-	_, pf, ok := u.periodPortfolio(rq, v, false)
+	_, _, pf, rows, view, ok := u.behaviourRequest(rq, v, false)
 	if !ok {
-		return
-	}
-	rows, view, err := u.behaviourRows(ctx, pf, set)
-	if err != nil {
-		rq.fail(err)
 		return
 	}
 	d := download{name: table + "-" + pf.from + "-" + pf.to, numeric: behaviourNumeric}

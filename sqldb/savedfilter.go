@@ -118,15 +118,9 @@ func (s *LedgerService) UpdateSavedFilter(ctx context.Context, id, version int64
 		return err
 	}
 	defer tx.Rollback()
-	old, err := s.savedFilter(ctx, tx.conn, a, id)
+	old, err := s.ownFilter(ctx, tx, a, id, version)
 	if err != nil {
 		return err
-	}
-	if old.UserID != a.UserID {
-		return kam.Errorf(kam.EForbidden, "only its owner changes a saved filter")
-	}
-	if version != 0 && old.Version != version {
-		return kam.Errorf(kam.EPreconditionFailed, "the filter was changed since (version %d)", old.Version)
 	}
 	_, err = tx.Exec("UPDATE saved_filters SET name = ?, shared = ?, criteria = ?, version = version + 1, updated_at = ? WHERE id = ?",
 		f.Name, btoi(f.Shared), string(criteria), s.db.timeArg(tx.now), id)
@@ -152,20 +146,29 @@ func (s *LedgerService) DeleteSavedFilter(ctx context.Context, id, version int64
 		return err
 	}
 	defer tx.Rollback()
-	old, err := s.savedFilter(ctx, tx.conn, a, id)
-	if err != nil {
+	if _, err := s.ownFilter(ctx, tx, a, id, version); err != nil {
 		return err
-	}
-	if old.UserID != a.UserID {
-		return kam.Errorf(kam.EForbidden, "only its owner deletes a saved filter")
-	}
-	if version != 0 && old.Version != version {
-		return kam.Errorf(kam.EPreconditionFailed, "the filter was changed since (version %d)", old.Version)
 	}
 	if _, err := tx.Exec("DELETE FROM saved_filters WHERE id = ?", id); err != nil {
 		return err
 	}
 	return tx.Commit()
+}
+
+// ownFilter reads one of the actor's own filters in tx for a change at version (0: whichever):
+// another's private filter is not found, another's shared one forbidden, a stale version refused.
+func (s *LedgerService) ownFilter(ctx context.Context, tx *Tx, a *kam.Actor, id, version int64) (*kam.SavedFilter, error) {
+	old, err := s.savedFilter(ctx, tx.conn, a, id)
+	if err != nil {
+		return nil, err
+	}
+	if old.UserID != a.UserID {
+		return nil, kam.Errorf(kam.EForbidden, "only its owner changes or deletes a saved filter")
+	}
+	if version != 0 && old.Version != version {
+		return nil, kam.Errorf(kam.EPreconditionFailed, "the filter was changed since (version %d)", old.Version)
+	}
+	return old, nil
 }
 
 func btoi(b bool) int64 {
