@@ -127,7 +127,7 @@ func classesTable(L *locale.Printer, rows []kam.CustomerClassAt) web.LedgerTable
 	for _, c := range []ledgerColumn{{"", L.T("card.col.run"), "num"}, {"", L.T("dashboard.period"), ""}, {"", L.T("card.col.run_at"), ""},
 		{"", L.T("dashboard.col.class"), ""}, {"", L.T("dashboard.col.rank"), "num"}, {"", L.T("dashboard.col.tier"), ""},
 		{"", L.T("dashboard.col.revenue"), "num"}, {"", L.T("dashboard.col.profit"), "num"}, {"", L.T("portfolio.quadrant"), ""},
-		{"", L.T("keyaccount.grade"), ""}} {
+		{"", L.T("keyaccount.grade"), ""}, {"", L.T("behaviour.col.lamp"), ""}, {"", L.T("behaviour.col.loyalty"), ""}} {
 		t.Columns = append(t.Columns, web.Column{Label: c.label, Class: c.class})
 	}
 	for _, h := range rows {
@@ -135,7 +135,7 @@ func classesTable(L *locale.Printer, rows []kam.CustomerClassAt) web.LedgerTable
 			{Text: h.From + " – " + h.To, Class: "mono"}, {Text: L.DateTime(h.At)}, {Text: L.T("dashboard.class", h.ABC), Class: "cls"},
 			{Text: L.Int(h.ABCRank), Class: "num"}, {Text: L.Enum("tier", h.Tier)},
 			{Text: L.Money(int64(h.NetRevenue)), Class: "num"}, {Text: L.Money(int64(h.Profit)), Class: "num"},
-			{Text: L.Enum("quadrant", h.Quadrant)}, {Text: L.Enum("grade", h.Grade)}}}
+			{Text: L.Enum("quadrant", h.Quadrant)}, {Text: L.Enum("grade", h.Grade)}, {Text: L.Enum("lamp", h.LAMP)}, {Text: L.Enum("loyalty", h.Loyalty)}}}
 		if h.Profit < 0 {
 			r.Class += " loss"
 		}
@@ -232,10 +232,11 @@ func (u *ui) cardAnalysisDownload(ctx context.Context, L *locale.Printer, c *kam
 			return d, err
 		}
 		d.name = "classes-" + c.Code
-		d.header = []string{"run_id", "period_from", "period_to", "at", "class", "abc_rank", "tier", "net_revenue", "profit", "key_total", "key_state", "quadrant", "grade"}
+		d.header = []string{"run_id", "period_from", "period_to", "at", "class", "abc_rank", "tier", "net_revenue", "profit", "key_total", "key_state", "quadrant", "grade",
+			"lamp", "loyalty"}
 		for _, h := range history {
 			d.rows = append(d.rows, []string{strconv.FormatInt(h.RunID, 10), h.From, h.To, h.At.UTC().Format("2006-01-02T15:04:05Z"), h.ABC,
-				strconv.Itoa(h.ABCRank), h.Tier, h.NetRevenue.String(), h.Profit.String(), h.KeyTotal, h.KeyState, h.Quadrant, h.Grade})
+				strconv.Itoa(h.ABCRank), h.Tier, h.NetRevenue.String(), h.Profit.String(), h.KeyTotal, h.KeyState, h.Quadrant, h.Grade, h.LAMP, h.Loyalty})
 		}
 	case "wallet":
 		year := u.walletYear(L, v)
