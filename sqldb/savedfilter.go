@@ -68,30 +68,42 @@ func (s *LedgerService) savedFilter(ctx context.Context, c conn, a *kam.Actor, i
 	return f, err
 }
 
-// CreateSavedFilter stores a new filter of the actor.
-func (s *LedgerService) CreateSavedFilter(ctx context.Context, f *kam.SavedFilter) error {
+// beginFilterWrite checks a filter to store and begins its transaction: the actor, the criteria as
+// JSON, the transaction (the caller rolls it back).
+func (s *LedgerService) beginFilterWrite(ctx context.Context, f *kam.SavedFilter) (*kam.Actor, string, *Tx, error) {
 	a, err := actorOf(ctx)
 	if err != nil {
-		return err
+		return nil, "", nil, err
 	}
 	if err := f.Validate(); err != nil {
-		return err
+		return nil, "", nil, err
 	}
 	criteria, err := json.Marshal(f.Criteria)
 	if err != nil {
-		return err
+		return nil, "", nil, err
 	}
 	tx, err := s.db.Begin(ctx)
+	return a, string(criteria), tx, err
+}
+
+// nameTaken is the conflict of a filter name the user has already.
+func nameTaken(name string) error {
+	return &kam.Error{Code: kam.EConflict, Message: "you have a filter of this name already",
+		Fields: []kam.FieldError{{Field: "name", Code: "taken", Message: "you have a filter named " + strconv.Quote(name) + " already"}}}
+}
+
+// CreateSavedFilter stores a new filter of the actor.
+func (s *LedgerService) CreateSavedFilter(ctx context.Context, f *kam.SavedFilter) error {
+	a, criteria, tx, err := s.beginFilterWrite(ctx, f)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
 	f.UserID, f.Version, f.CreatedAt, f.UpdatedAt = a.UserID, 1, tx.now, tx.now
 	err = tx.QueryRow("INSERT INTO saved_filters (user_id, name, shared, criteria, version, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?) RETURNING id",
-		a.UserID, f.Name, btoi(f.Shared), string(criteria), s.db.timeArg(tx.now), s.db.timeArg(tx.now)).Scan(&f.ID)
+		a.UserID, f.Name, btoi(f.Shared), criteria, s.db.timeArg(tx.now), s.db.timeArg(tx.now)).Scan(&f.ID)
 	if isUniqueViolation(err) {
-		return &kam.Error{Code: kam.EConflict, Message: "you have a filter of this name already",
-			Fields: []kam.FieldError{{Field: "name", Code: "taken", Message: "you have a filter named " + strconv.Quote(f.Name) + " already"}}}
+		return nameTaken(f.Name)
 	}
 	if err != nil {
 		return err
@@ -102,18 +114,7 @@ func (s *LedgerService) CreateSavedFilter(ctx context.Context, f *kam.SavedFilte
 // UpdateSavedFilter replaces the name, sharing and criteria of one of the actor's filters at
 // version (EPreconditionFailed when someone changed it since).
 func (s *LedgerService) UpdateSavedFilter(ctx context.Context, id, version int64, f *kam.SavedFilter) error {
-	a, err := actorOf(ctx)
-	if err != nil {
-		return err
-	}
-	if err := f.Validate(); err != nil {
-		return err
-	}
-	criteria, err := json.Marshal(f.Criteria)
-	if err != nil {
-		return err
-	}
-	tx, err := s.db.Begin(ctx)
+	a, criteria, tx, err := s.beginFilterWrite(ctx, f)
 	if err != nil {
 		return err
 	}
@@ -123,10 +124,9 @@ func (s *LedgerService) UpdateSavedFilter(ctx context.Context, id, version int64
 		return err
 	}
 	_, err = tx.Exec("UPDATE saved_filters SET name = ?, shared = ?, criteria = ?, version = version + 1, updated_at = ? WHERE id = ?",
-		f.Name, btoi(f.Shared), string(criteria), s.db.timeArg(tx.now), id)
+		f.Name, btoi(f.Shared), criteria, s.db.timeArg(tx.now), id)
 	if isUniqueViolation(err) {
-		return &kam.Error{Code: kam.EConflict, Message: "you have a filter of this name already",
-			Fields: []kam.FieldError{{Field: "name", Code: "taken", Message: "you have a filter named " + strconv.Quote(f.Name) + " already"}}}
+		return nameTaken(f.Name)
 	}
 	if err != nil {
 		return err
