@@ -321,6 +321,9 @@ func (s *Server) registerBehaviourAPI(api huma.API) {
 			}
 			for _, b := range bs {
 				if b.CustomerID == in.ID {
+					if err := s.auditPartView(ctx, in.ID, "behaviour"); err != nil {
+						return nil, s.apiError(ctx, err)
+					}
 					return &struct{ Body BehaviourOut }{behaviourOut(b, figureOf(v, b.CustomerID))}, nil
 				}
 			}

@@ -269,6 +269,7 @@ func TestAuditPartViews(t *testing.T) {
 			{"/api/v1/customers/{c1}/wallet", "wallet"},
 			{"/api/v1/customers/{c1}/classes", "classes"},
 			{"/api/v1/customers/{c1}/key-account", "key_account"},
+			{"/api/v1/customers/{c1}/behaviour", "behaviour"},
 		} {
 			t.Run(c.part, func(t *testing.T) {
 				if resp, body := f.do(t, call{method: "GET", path: c.path, user: "director"}); resp.StatusCode != 200 {
