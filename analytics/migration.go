@@ -16,32 +16,23 @@ type Migration struct {
 
 // MigrationMatrix compares two runs' results.
 func MigrationMatrix(before, after []kam.CustomerClass) Migration {
+	return MigrationOfMoves(Moves(before, after))
+}
+
+// MigrationOfMoves counts the customers moving from each class to each other, with their revenue
+// in the later run (none for a customer absent from it).
+func MigrationOfMoves(moves []Move) Migration {
 	m := Migration{Cells: map[string]map[string]*MigrationCell{}}
-	for _, f := range []string{"A", "B", "C", "-"} {
+	for _, f := range []string{"A", "B", "C", Absent} {
 		m.Cells[f] = map[string]*MigrationCell{}
-		for _, t := range []string{"A", "B", "C", "-"} {
+		for _, t := range []string{"A", "B", "C", Absent} {
 			m.Cells[f][t] = &MigrationCell{}
 		}
 	}
-	was := make(map[int64]string, len(before))
-	for _, r := range before {
-		was[r.CustomerID] = r.ABC
-	}
-	seen := make(map[int64]bool, len(after))
-	for _, r := range after {
-		from, ok := was[r.CustomerID]
-		if !ok {
-			from = "-"
-		}
-		c := m.Cells[from][r.ABC]
+	for _, mv := range moves {
+		c := m.Cells[mv.FromClass][mv.ToClass]
 		c.Customers++
-		c.Revenue += r.NetRevenue
-		seen[r.CustomerID] = true
-	}
-	for _, r := range before {
-		if !seen[r.CustomerID] {
-			m.Cells[r.ABC]["-"].Customers++
-		}
+		c.Revenue += mv.ToRevenue
 	}
 	return m
 }

@@ -2,6 +2,7 @@ package kamhttp
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"sync"
 
@@ -141,4 +142,31 @@ func (s *Server) rfmOf(ctx context.Context, from, to, set string, figures []kam.
 		return scores, nil
 	})
 	return scores
+}
+
+// runMoves are two stored runs (without their results) and how each customer moved between them.
+type runMoves struct {
+	from, to *kam.ClassificationRun
+	moves    []analytics.Move
+}
+
+// movesOf compares the stored runs with ids from and to (0: the newest run of the months fromMonths
+// and toMonths, "YYYY-MM YYYY-MM"): reading two runs of every customer costs most of a second at
+// 100,000 customers, and the same pair is asked for again and again.
+func (s *Server) movesOf(ctx context.Context, from, to int64, fromMonths, toMonths [2]string) (runMoves, error) {
+	key := fmt.Sprintf("moves %d %s %s %d %s %s", from, fromMonths[0], fromMonths[1], to, toMonths[0], toMonths[1])
+	return memoized(s, ctx, key, func() (runMoves, error) {
+		a, err := s.Ledger.RunResults(ctx, from, fromMonths[0], fromMonths[1])
+		if err != nil {
+			return runMoves{}, err
+		}
+		b, err := s.Ledger.RunResults(ctx, to, toMonths[0], toMonths[1])
+		if err != nil {
+			return runMoves{}, err
+		}
+		out := runMoves{moves: analytics.Moves(a.Results, b.Results)}
+		a.Results, b.Results = nil, nil
+		out.from, out.to = a, b
+		return out, nil
+	})
 }

@@ -80,6 +80,11 @@ func TestAnalyticsMemoFollowsTheInputs(t *testing.T) {
 					t.Fatal(err)
 				}
 			}},
+			{"a new classification run", func() {
+				if err := ledger.SaveClassification(ctx, &kam.ClassificationRun{From: "2015-01", To: "2015-12", Source: "manual"}); err != nil {
+					t.Fatal(err)
+				}
+			}},
 			{"a new customer file", func() {
 				if err := customers.CreateCustomer(ctx, &kam.Customer{Name: "丙公司", OwnerID: owner.ID}); err != nil {
 					t.Fatal(err)

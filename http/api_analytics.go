@@ -246,25 +246,28 @@ func (s *Server) registerAnalyticsAPI(api huma.API) {
 		Summary: "Migration between ABC classes", Tags: tags,
 		Description: "How many customers (and how much of their later revenue) moved from each ABC class to each other between two stored classification runs; `-` stands for a customer absent from a run. Only the customers the caller may see."},
 		func(ctx context.Context, in *migrationInput) (*struct{ Body MigrationOut }, error) {
-			load := func(id int64, year, name string) (*kam.ClassificationRun, error) {
+			months := func(id int64, year, name string) ([2]string, error) {
 				if id == 0 && year == "" {
-					return nil, problem(http.StatusUnprocessableEntity, "name the "+name+" run", &huma.ErrorDetail{Location: "query." + name + "_run", Message: "give " + name + "_run or " + name})
+					return [2]string{}, problem(http.StatusUnprocessableEntity, "name the "+name+" run", &huma.ErrorDetail{Location: "query." + name + "_run", Message: "give " + name + "_run or " + name})
 				}
-				run, err := s.Ledger.RunResults(ctx, id, year+"-01", year+"-12")
-				if err != nil {
-					return nil, s.apiError(ctx, err)
+				if id != 0 {
+					return [2]string{}, nil
 				}
-				return run, nil
+				return [2]string{year + "-01", year + "-12"}, nil
 			}
-			a, err := load(in.FromRun, in.From, "from")
+			fm, err := months(in.FromRun, in.From, "from")
 			if err != nil {
 				return nil, err
 			}
-			b, err := load(in.ToRun, in.To, "to")
+			tm, err := months(in.ToRun, in.To, "to")
 			if err != nil {
 				return nil, err
 			}
-			return &struct{ Body MigrationOut }{MigrationOut{From: a, To: b, Migration: analytics.MigrationMatrix(a.Results, b.Results)}}, nil
+			rm, err := s.movesOf(ctx, in.FromRun, in.ToRun, fm, tm)
+			if err != nil {
+				return nil, s.apiError(ctx, err)
+			}
+			return &struct{ Body MigrationOut }{MigrationOut{From: rm.from, To: rm.to, Migration: analytics.MigrationOfMoves(rm.moves)}}, nil
 		})
 	register(api, need(kam.ActView, kam.ResLedger), huma.Operation{OperationID: "customer-classes", Method: http.MethodGet, Path: apiPrefix + "/customers/{id}/classes",
 		Summary: "A customer's class history", Tags: tags,

@@ -3,6 +3,7 @@ package kamhttp
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math/big"
 	"net/http"
 	"net/url"
@@ -162,13 +163,38 @@ func (u *ui) dashboard(rq *uiReq) {
 	if !ok {
 		return
 	}
-	figures, abc := pf.figures, pf.abc
-	whale := u.s.whaleOf(ctx, pf.from, pf.to, pf.set, figures)
-
-	page := &web.DashboardPage{Base: rq.base(L.T("dashboard.title"), "dashboard"), Heading: L.T("dashboard.title"), HasData: true,
-		Sections: dashSections(L, "overview", p)}
+	// What the page shows of the portfolio is the same for every director until the figures
+	// change: built once per period, selection and language (the memo answers only callers who
+	// see the whole portfolio; the others' pages are built for them).
+	key := fmt.Sprintf("dashboard page %s %s %s %+v %s", pf.from, pf.to, pf.set, p, L.Lang)
+	content, err := memoized(u.s, ctx, key, func() (*web.DashboardPage, error) { return u.dashboardContent(ctx, L, p, pf), nil })
+	if err != nil {
+		rq.fail(err)
+		return
+	}
+	page := *content
+	page.Base = rq.base(L.T("dashboard.title"), "dashboard")
 	page.Period = u.selector(L, p, "/dashboard")
 	u.offerFilters(ctx, L, &page.Period)
+	// The most and least profitable customers, with the names this user may see (finance keeps
+	// the books of files it may not open): not part of the shared content.
+	whale := u.s.whaleOf(ctx, pf.from, pf.to, pf.set, pf.figures)
+	n := len(whale.Points)
+	top := whale.Points[:min(dashboardTop, n)]
+	var bottom []analytics.WhalePoint
+	for i := n - 1; i >= max(n-dashboardTop, len(top)); i-- {
+		bottom = append(bottom, whale.Points[i])
+	}
+	page.Top = u.profitTable(ctx, L, "top-table", top)
+	page.Bottom = u.profitTable(ctx, L, "bottom-table", bottom)
+	rq.render(200, "dashboard", &page)
+}
+
+// dashboardContent builds the overview's figures, tables and charts.
+func (u *ui) dashboardContent(ctx context.Context, L *locale.Printer, p dashPeriod, pf *portfolio) *web.DashboardPage {
+	figures, abc := pf.figures, pf.abc
+	whale := u.s.whaleOf(ctx, pf.from, pf.to, pf.set, figures)
+	page := &web.DashboardPage{Heading: L.T("dashboard.title"), HasData: true, Sections: dashSections(L, "overview", p)}
 	page.Figures = []web.Figure{
 		{Label: L.T("dashboard.customers"), Value: L.Int(len(figures))},
 		{Label: L.T("dashboard.revenue"), Value: L.Total(int64(abc.Total))},
@@ -222,17 +248,7 @@ func (u *ui) dashboard(rq *uiReq) {
 	if step > 1 {
 		page.Sampled = L.T("dashboard.sampled", L.Int(step))
 	}
-
-	// The most and least profitable customers.
-	n := len(whale.Points)
-	top := whale.Points[:min(dashboardTop, n)]
-	var bottom []analytics.WhalePoint
-	for i := n - 1; i >= max(n-dashboardTop, len(top)); i-- {
-		bottom = append(bottom, whale.Points[i])
-	}
-	page.Top = u.profitTable(ctx, L, "top-table", top)
-	page.Bottom = u.profitTable(ctx, L, "bottom-table", bottom)
-	rq.render(200, "dashboard", page)
+	return page
 }
 
 func btoi(b bool) int64 {

@@ -91,13 +91,11 @@ func (u *ui) migrationOf(ctx context.Context, rq *uiReq, v url.Values) (*migrati
 	if ids[0] == 0 || ids[1] == 0 {
 		return m, errNeedRuns
 	}
-	if m.from, err = u.s.Ledger.RunResults(ctx, ids[0], "", ""); err != nil {
+	rm, err := u.s.movesOf(ctx, ids[0], ids[1], [2]string{}, [2]string{})
+	if err != nil {
 		return m, err
 	}
-	if m.to, err = u.s.Ledger.RunResults(ctx, ids[1], "", ""); err != nil {
-		return m, err
-	}
-	m.moves = analytics.Moves(m.from.Results, m.to.Results)
+	m.from, m.to, m.moves = rm.from, rm.to, rm.moves
 	return m, nil
 }
 
