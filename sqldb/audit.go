@@ -42,6 +42,12 @@ type AuditLog struct {
 	// linger is how long the writer waits for more entries before a commit, while entries come
 	// from several requests at once (see run).
 	linger time.Duration
+	// head is the chain head as the writer last wrote or read it (PostgreSQL, see writeOne).
+	head struct {
+		known bool
+		id    int64
+		hash  string
+	}
 }
 
 // sqliteAuditLinger: on SQLite a commit costs the writer the most (the WAL frames of every page
@@ -194,30 +200,20 @@ func (l *AuditLog) write(batch []*auditReq) error {
 	// Not a caller's context: the batch is many callers' and must not die with one of them.
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	if l.db.dialect == Postgres {
+		return l.writeOne(ctx, batch)
+	}
 	tx, err := l.db.Begin(ctx)
 	if err != nil {
 		return fmt.Errorf("audit log: %w", err)
 	}
 	defer tx.Rollback()
-	lock := ""
-	if l.db.dialect == Postgres {
-		lock = " FOR UPDATE"
-	}
 	var lastID int64
 	var lastHash string
-	if err := tx.QueryRow("SELECT last_id, last_hash FROM audit_head WHERE one = 1"+lock).Scan(&lastID, &lastHash); err != nil {
+	if err := tx.QueryRow("SELECT last_id, last_hash FROM audit_head WHERE one = 1").Scan(&lastID, &lastHash); err != nil {
 		return fmt.Errorf("audit log: read the chain head: %w", err)
 	}
-	args := make([]any, 0, len(batch)*len(auditCols))
-	for _, r := range batch {
-		e := &r.entry
-		lastID++
-		e.ID, e.PrevHash = lastID, lastHash
-		e.Hash = auditHash(e, r.detail)
-		lastHash = e.Hash
-		args = append(args, e.ID, l.db.timeArg(e.At), e.ActorID, e.ActorEmail, string(e.Action), e.ObjectType, e.ObjectID,
-			idArg(e.CustomerID), r.detail, e.RemoteAddr, e.PrevHash, e.Hash)
-	}
+	args, lastID, lastHash := l.chain(batch, lastID, lastHash, nil)
 	if _, err := tx.Exec(insertSQL("audit_log", auditCols, len(batch)), args...); err != nil {
 		return fmt.Errorf("audit log: append: %w", err)
 	}
@@ -228,6 +224,81 @@ func (l *AuditLog) write(batch []*auditReq) error {
 		return fmt.Errorf("audit log: commit: %w", err)
 	}
 	return nil
+}
+
+// chain gives the batch's entries their ids and hashes after the head (id, hash) and appends
+// their column values to args.
+func (l *AuditLog) chain(batch []*auditReq, id int64, hash string, args []any) ([]any, int64, string) {
+	for _, r := range batch {
+		e := &r.entry
+		id++
+		e.ID, e.PrevHash = id, hash
+		e.Hash = auditHash(e, r.detail)
+		hash = e.Hash
+		args = append(args, e.ID, l.db.timeArg(e.At), e.ActorID, e.ActorEmail, string(e.Action), e.ObjectType, e.ObjectID,
+			idArg(e.CustomerID), r.detail, e.RemoteAddr, e.PrevHash, e.Hash)
+	}
+	return args, id, hash
+}
+
+// auditPGTypes are the PostgreSQL types of auditCols, for the parameters of writeOne's VALUES.
+var auditPGTypes = []string{"bigint", "timestamptz", "bigint", "text", "text", "text", "bigint", "bigint", "text", "text", "text", "text"}
+
+// writeOne appends a batch on PostgreSQL in one statement, which is one transaction: one round
+// trip instead of five (begin, lock the head, insert, move the head, commit), so the server does
+// less for each view it records. The head moves only from where this writer last saw it; when
+// another process appended in between, the statement writes nothing (the row lock orders the two
+// updates, and the second finds the head moved), and the writer reads the head and chains the
+// batch again.
+func (l *AuditLog) writeOne(ctx context.Context, batch []*auditReq) error {
+	var q strings.Builder
+	q.WriteString("WITH h AS (UPDATE audit_head SET last_id = ?, last_hash = ? WHERE one = 1 AND last_id = ? AND last_hash = ? RETURNING 1) INSERT INTO audit_log (")
+	q.WriteString(strings.Join(auditCols, ", "))
+	q.WriteString(") SELECT * FROM (VALUES ")
+	for i := range batch {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteByte('(')
+		for j, t := range auditPGTypes {
+			if j > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString("?::" + t)
+		}
+		q.WriteByte(')')
+	}
+	q.WriteString(") AS v WHERE EXISTS (SELECT 1 FROM h)")
+	stmt := l.db.rebind(q.String())
+	for attempt := 0; attempt < 1000; attempt++ {
+		if !l.head.known {
+			if err := l.db.write.QueryRowContext(ctx, "SELECT last_id, last_hash FROM audit_head WHERE one = 1").Scan(&l.head.id, &l.head.hash); err != nil {
+				return fmt.Errorf("audit log: read the chain head: %w", err)
+			}
+			l.head.known = true
+		}
+		args, lastID, lastHash := l.chain(batch, l.head.id, l.head.hash, make([]any, 4, 4+len(batch)*len(auditCols)))
+		args[2], args[3] = l.head.id, l.head.hash
+		args[0], args[1] = lastID, lastHash
+		res, err := l.db.write.ExecContext(ctx, stmt, args...)
+		if err != nil {
+			l.head.known = false
+			return fmt.Errorf("audit log: append: %w", err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return fmt.Errorf("audit log: append: %w", err)
+		}
+		if n == int64(len(batch)) {
+			l.head.id, l.head.hash = lastID, lastHash
+			return nil
+		}
+		if n != 0 {
+			return fmt.Errorf("audit log: append wrote %d of %d entries", n, len(batch))
+		}
+		l.head.known = false // another process appended: chain after its entries
+	}
+	return errors.New("audit log: the chain head kept moving; giving up")
 }
 
 // auditTime is the entry time as hashed: UTC, fixed width, microseconds.
