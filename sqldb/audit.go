@@ -28,8 +28,9 @@ import (
 // queueing for one each.
 //
 // The chain is in id order. The writer assigns ids itself (the head's id + 1, no sequence), under
-// a lock on the chain head row audit_head: SELECT … FOR UPDATE on PostgreSQL, the exclusive write
-// transaction on SQLite. Several KAM processes on one database therefore append to one chain,
+// the lock on the chain head row audit_head: on PostgreSQL one statement moves the head only from
+// where the writer last saw it and inserts the batch (see writeOne), on SQLite the exclusive write
+// transaction. Several KAM processes on one database therefore append to one chain,
 // one batch after another, with ids in commit order and no gaps.
 type AuditLog struct {
 	db    *DB
