@@ -133,7 +133,15 @@ bench_dialect() { # name KAM_DB
 /api/v1/analytics/scorecard?period=2025
 /api/v1/analytics/portfolio?period=2025
 /api/v1/analytics/segments?by=industry&period=2025
-UI /dashboard?period=2025"}
+/api/v1/analytics/lamp?period=2025
+/api/v1/analytics/loyalty?period=2025
+/api/v1/analytics/growth?period=2025
+/api/v1/analytics/clv?period=2025
+UI /dashboard?period=2025
+UI /dashboard/migration
+UI /dashboard/portfolio?period=2025
+UI /dashboard/scorecard?period=2025
+UI /dashboard/behaviour?period=2025"}
   echo "   (b) 8 connections, ${seconds} s per endpoint:"
   printf '       %-52s %9s %9s %9s %9s\n' endpoint req/s p50_ms p95_ms p99_ms
   local worst=0 ep path
