@@ -110,7 +110,7 @@ func (v *view) key() string { return v.from + " " + v.to + " " + v.set }
 
 // detailsOf reads the details of every visible customer over the months from–to.
 func (s *Server) detailsOf(ctx context.Context, from, to string) ([]kam.CustomerDetail, error) {
-	return memoized(s, ctx, "details "+from+" "+to, func() ([]kam.CustomerDetail, error) {
+	return memoized(s, ctx, "details "+from+" "+to, func(ctx context.Context) ([]kam.CustomerDetail, error) {
 		return s.Ledger.PeriodDetails(ctx, from, to)
 	})
 }
@@ -125,7 +125,7 @@ func (s *Server) viewOf(ctx context.Context, from, to string, c kam.FilterCriter
 	if v.set == "" {
 		return v, nil
 	}
-	sel, err := memoized(s, ctx, "select "+v.key(), func() ([]kam.CustomerPeriod, error) {
+	sel, err := memoized(s, ctx, "select "+v.key(), func(ctx context.Context) ([]kam.CustomerPeriod, error) {
 		keep, err := s.matching(ctx, from, to, figures, c)
 		if err != nil {
 			return nil, err
@@ -204,7 +204,7 @@ func (s *Server) matching(ctx context.Context, from, to string, figures []kam.Cu
 
 // behavioursOf is every customer's behaviour in the view, ranked by net revenue.
 func (s *Server) behavioursOf(ctx context.Context, v *view) ([]analytics.Behaviour, error) {
-	return memoized(s, ctx, "behaviour "+v.key(), func() ([]analytics.Behaviour, error) {
+	return memoized(s, ctx, "behaviour "+v.key(), func(ctx context.Context) ([]analytics.Behaviour, error) {
 		details, err := s.detailsOf(ctx, v.from, v.to)
 		if err != nil {
 			return nil, err

@@ -37,9 +37,12 @@ const memoEntries = 48
 // memoized returns compute's result for name (which must name every input of compute but the
 // generation: the model, the period, the page does not belong in it) from the memo when the
 // caller sees the whole portfolio; concurrent callers of the same key wait for one computation.
-func memoized[T any](s *Server, ctx context.Context, name string, compute func() (T, error)) (T, error) {
+// That computation runs on its own, with the caller's context but not its cancellation: at
+// 100,000 customers some models take seconds the first time, and a client that gives up (a
+// browser's reload, a client's timeout) must not abandon the work every other caller waits for.
+func memoized[T any](s *Server, ctx context.Context, name string, compute func(context.Context) (T, error)) (T, error) {
 	if !kam.SeesWholeLedger(kam.ActorFrom(ctx)) {
-		return compute()
+		return compute(ctx)
 	}
 	var zero T
 	gen, err := s.Ledger.AnalyticsGeneration(ctx)
@@ -63,28 +66,31 @@ func memoized[T any](s *Server, ctx context.Context, name string, compute func()
 		}
 	}
 	m.mu.Unlock()
-	if ok {
-		select {
-		case <-e.done:
-		case <-ctx.Done():
-			return zero, ctx.Err()
-		}
-		if e.err != nil {
-			// The first caller's computation failed, perhaps only because that request was
-			// cancelled: this caller computes for itself.
-			return compute()
-		}
-		return e.val.(T), nil
+	if !ok {
+		detached := context.WithoutCancel(ctx)
+		go func() {
+			defer close(e.done)
+			defer func() {
+				if r := recover(); r != nil {
+					e.err = fmt.Errorf("computing %s: panic: %v", name, r)
+				}
+				if e.err != nil {
+					// A failure is not kept: the next caller computes again.
+					m.mu.Lock()
+					if m.entries[key] == e {
+						delete(m.entries, key)
+					}
+					m.mu.Unlock()
+				}
+			}()
+			e.val, e.err = compute(detached)
+		}()
 	}
-	e.val, e.err = compute()
-	if e.err != nil {
-		m.mu.Lock()
-		if m.entries[key] == e {
-			delete(m.entries, key)
-		}
-		m.mu.Unlock()
+	select {
+	case <-e.done:
+	case <-ctx.Done():
+		return zero, ctx.Err()
 	}
-	close(e.done)
 	if e.err != nil {
 		return zero, e.err
 	}
@@ -96,7 +102,7 @@ func memoized[T any](s *Server, ctx context.Context, name string, compute func()
 
 // figuresOf reads every visible customer's figures over the months from–to.
 func (s *Server) figuresOf(ctx context.Context, from, to string) ([]kam.CustomerPeriod, error) {
-	return memoized(s, ctx, "figures "+from+" "+to, func() ([]kam.CustomerPeriod, error) {
+	return memoized(s, ctx, "figures "+from+" "+to, func(ctx context.Context) ([]kam.CustomerPeriod, error) {
 		return s.Ledger.PeriodFigures(ctx, from, to)
 	})
 }
@@ -104,7 +110,7 @@ func (s *Server) figuresOf(ctx context.Context, from, to string) ([]kam.Customer
 // abcOf is the ABC classification of figures, the figures of from–to selected by set (a
 // criteriaKey, "" for all).
 func (s *Server) abcOf(ctx context.Context, from, to, set string, figures []kam.CustomerPeriod) analytics.ABC {
-	abc, _ := memoized(s, ctx, "abc "+from+" "+to+" "+set, func() (analytics.ABC, error) {
+	abc, _ := memoized(s, ctx, "abc "+from+" "+to+" "+set, func(ctx context.Context) (analytics.ABC, error) {
 		return analytics.ClassifyABC(figures, s.abcRules(ctx)), nil
 	})
 	return abc
@@ -112,7 +118,7 @@ func (s *Server) abcOf(ctx context.Context, from, to, set string, figures []kam.
 
 // whaleOf is the whale curve of figures, the figures of from–to.
 func (s *Server) whaleOf(ctx context.Context, from, to, set string, figures []kam.CustomerPeriod) analytics.Whale {
-	w, _ := memoized(s, ctx, "whale "+from+" "+to+" "+set, func() (analytics.Whale, error) {
+	w, _ := memoized(s, ctx, "whale "+from+" "+to+" "+set, func(ctx context.Context) (analytics.Whale, error) {
 		return analytics.WhaleCurve(figures), nil
 	})
 	return w
@@ -120,7 +126,7 @@ func (s *Server) whaleOf(ctx context.Context, from, to, set string, figures []ka
 
 // runOf is every model of a stored run over figures, the figures of from–to (not stored).
 func (s *Server) runOf(ctx context.Context, from, to, set string, figures []kam.CustomerPeriod) (*kam.ClassificationRun, error) {
-	return memoized(s, ctx, "run "+from+" "+to+" "+set, func() (*kam.ClassificationRun, error) {
+	return memoized(s, ctx, "run "+from+" "+to+" "+set, func(ctx context.Context) (*kam.ClassificationRun, error) {
 		settings, err := s.Ledger.AnalyticsSettings(ctx)
 		if err != nil {
 			return nil, err
@@ -131,7 +137,7 @@ func (s *Server) runOf(ctx context.Context, from, to, set string, figures []kam.
 
 // rfmOf is the RFM scores of figures, the figures of from–to, best score first, ties by code.
 func (s *Server) rfmOf(ctx context.Context, from, to, set string, figures []kam.CustomerPeriod) []analytics.RFM {
-	scores, _ := memoized(s, ctx, "rfm "+from+" "+to+" "+set, func() ([]analytics.RFM, error) {
+	scores, _ := memoized(s, ctx, "rfm "+from+" "+to+" "+set, func(ctx context.Context) ([]analytics.RFM, error) {
 		scores := analytics.ScoreRFM(figures, to)
 		sort.SliceStable(scores, func(i, j int) bool {
 			if scores[i].Score != scores[j].Score {
@@ -155,7 +161,7 @@ type runMoves struct {
 // 100,000 customers, and the same pair is asked for again and again.
 func (s *Server) movesOf(ctx context.Context, from, to int64, fromMonths, toMonths [2]string) (runMoves, error) {
 	key := fmt.Sprintf("moves %d %s %s %d %s %s", from, fromMonths[0], fromMonths[1], to, toMonths[0], toMonths[1])
-	return memoized(s, ctx, key, func() (runMoves, error) {
+	return memoized(s, ctx, key, func(ctx context.Context) (runMoves, error) {
 		a, err := s.Ledger.RunResults(ctx, from, fromMonths[0], fromMonths[1])
 		if err != nil {
 			return runMoves{}, err

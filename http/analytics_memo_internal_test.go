@@ -53,7 +53,7 @@ func TestAnalyticsMemoFollowsTheInputs(t *testing.T) {
 		var calls atomic.Int64
 		probe := func(c context.Context) int64 {
 			t.Helper()
-			v, err := memoized(s, c, "probe", func() (int64, error) { return calls.Add(1), nil })
+			v, err := memoized(s, c, "probe", func(ctx context.Context) (int64, error) { return calls.Add(1), nil })
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -108,7 +108,7 @@ func TestAnalyticsMemoFollowsTheInputs(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				memoized(s, ctx, "slow", func() (int, error) {
+				memoized(s, ctx, "slow", func(ctx context.Context) (int, error) {
 					slow.Add(1)
 					time.Sleep(50 * time.Millisecond)
 					return 1, nil
@@ -118,6 +118,30 @@ func TestAnalyticsMemoFollowsTheInputs(t *testing.T) {
 		wg.Wait()
 		if n := slow.Load(); n != 1 {
 			t.Errorf("8 concurrent callers computed %d times, want once", n)
+		}
+
+		// A caller that gives up does not abandon the computation: the next caller gets its result.
+		var long atomic.Int64
+		gone, cancel := context.WithCancel(ctx)
+		started := make(chan struct{})
+		release := make(chan struct{})
+		go func() {
+			<-started
+			cancel()
+			close(release)
+		}()
+		_, err := memoized(s, gone, "long", func(c context.Context) (int, error) {
+			long.Add(1)
+			close(started)
+			<-release
+			time.Sleep(20 * time.Millisecond)
+			return 42, c.Err() // the computation's context is not cancelled with the caller's
+		})
+		if err == nil {
+			t.Error("the cancelled caller got no error")
+		}
+		if v, err := memoized(s, ctx, "long", func(context.Context) (int, error) { long.Add(1); return 0, nil }); err != nil || v != 42 || long.Load() != 1 {
+			t.Errorf("after the first caller gave up: %d, %v, %d computations; want 42 from one", v, err, long.Load())
 		}
 
 		// A rep's figures depend on ownership and grants: computed every time.
@@ -131,7 +155,7 @@ func TestAnalyticsMemoFollowsTheInputs(t *testing.T) {
 
 		// The memo is bounded: the oldest results go first.
 		for i := range memoEntries + 1 {
-			memoized(s, ctx, "fill "+string(rune('a'+i)), func() (int, error) { return i, nil })
+			memoized(s, ctx, "fill "+string(rune('a'+i)), func(ctx context.Context) (int, error) { return i, nil })
 		}
 		if len(s.memo.entries) > memoEntries || len(s.memo.order) > memoEntries {
 			t.Errorf("memo holds %d entries, bound %d", len(s.memo.entries), memoEntries)

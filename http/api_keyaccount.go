@@ -18,7 +18,7 @@ import (
 
 // keyAccountsOf runs the key-account models over the period's figures (the user's scope).
 func (s *Server) keyAccountsOf(ctx context.Context, from, to string, figures []kam.CustomerPeriod) ([]analytics.KeyAccount, error) {
-	return memoized(s, ctx, "keyaccounts "+from+" "+to, func() ([]analytics.KeyAccount, error) {
+	return memoized(s, ctx, "keyaccounts "+from+" "+to, func(ctx context.Context) ([]analytics.KeyAccount, error) {
 		pf, pt := analytics.PreviousPeriod(from, to)
 		prev, err := s.figuresOf(ctx, pf, pt)
 		if err != nil {

@@ -167,7 +167,7 @@ func (u *ui) dashboard(rq *uiReq) {
 	// change: built once per period, selection and language (the memo answers only callers who
 	// see the whole portfolio; the others' pages are built for them).
 	key := fmt.Sprintf("dashboard page %s %s %s %+v %s", pf.from, pf.to, pf.set, p, L.Lang)
-	content, err := memoized(u.s, ctx, key, func() (*web.DashboardPage, error) { return u.dashboardContent(ctx, L, p, pf), nil })
+	content, err := memoized(u.s, ctx, key, func(ctx context.Context) (*web.DashboardPage, error) { return u.dashboardContent(ctx, L, p, pf), nil })
 	if err != nil {
 		rq.fail(err)
 		return

@@ -47,7 +47,7 @@ func (u *ui) portfolioOf(ctx context.Context, rq *uiReq, p dashPeriod) (*portfol
 	}
 	figures := v.figures
 	abc := u.s.abcOf(ctx, from, to, v.set, figures)
-	tiers, _ := memoized(u.s, ctx, "tiers "+v.key(), func() (map[int64]string, error) {
+	tiers, _ := memoized(u.s, ctx, "tiers "+v.key(), func(ctx context.Context) (map[int64]string, error) {
 		_, tr := u.s.analyticsRules(ctx)
 		return analytics.Tiers(figures, abc, analytics.PeriodMonths(from, to), tr), nil
 	})
