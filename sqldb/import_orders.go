@@ -45,7 +45,9 @@ func (is *importSession) forgetOrders() error {
 	drop := len(is.orderQueue) - maxOpenOrders/2
 	gone := make([]*orderAcc, 0, drop)
 	for _, no := range is.orderQueue[:drop] {
-		gone = append(gone, is.orders[no])
+		if o := is.orders[no]; o != nil {
+			gone = append(gone, o)
+		}
 		delete(is.orders, no)
 		if is.evicted != nil {
 			is.evicted.Add(no)
@@ -86,14 +88,15 @@ func (l storedLine) lineJSON() json.RawMessage {
 func (is *importSession) OrderLines(rows []kam.OrderLineRow) ([]kam.RowResult, error) {
 	res := make([]kam.RowResult, len(rows))
 	var pcodes, onos []string
+	// Each order number once: an order's rows repeat it, and a number in two chunks of the lookup
+	// would load the order twice.
+	asked := map[string]bool{}
 	for _, r := range rows {
 		pcodes = append(pcodes, r.ProductCode)
-		if _, ok := is.orders[r.OrderNo]; !ok {
-			onos = append(onos, r.OrderNo)
-		}
-		if r.ReturnOf != "" {
-			if _, ok := is.orders[r.ReturnOf]; !ok {
-				onos = append(onos, r.ReturnOf)
+		for _, no := range []string{r.OrderNo, r.ReturnOf} {
+			if _, ok := is.orders[no]; !ok && no != "" && !asked[no] {
+				asked[no] = true
+				onos = append(onos, no)
 			}
 		}
 	}
