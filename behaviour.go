@@ -59,9 +59,6 @@ type CustomerDetail struct {
 	Monthly []Money
 	// Prior is the net revenue of the same months a year earlier.
 	Prior Money
-	// Categories are the product categories with sales (or returns) in the period and the
-	// customer's net revenue in each.
-	Categories map[int64]Money
 	// Wallet: the customer's estimated total purchases (all suppliers) in the year the period
 	// ends, summed over the categories with an estimate, and our net revenue in those categories
 	// in that year; PriorWallet the same for the year before.

@@ -247,8 +247,11 @@ type LedgerService interface {
 	// PeriodFigures returns every visible customer's figures over the months from–to.
 	PeriodFigures(ctx context.Context, from, to string) ([]CustomerPeriod, error)
 	// PeriodDetails returns the same customers' segment fields, monthly revenue, prior year,
-	// categories, wallet and first order (behaviour.go).
+	// wallet and first order (behaviour.go).
 	PeriodDetails(ctx context.Context, from, to string) ([]CustomerDetail, error)
+	// PeriodCategories returns the same customers' net revenue per product category bought in
+	// the period: customer id → category id → revenue.
+	PeriodCategories(ctx context.Context, from, to string) (map[int64]map[int64]Money, error)
 	// Categories lists the product categories, by name.
 	Categories(ctx context.Context) ([]Category, error)
 	// Saved filters of the user (behaviour.go).

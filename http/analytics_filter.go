@@ -115,6 +115,14 @@ func (s *Server) detailsOf(ctx context.Context, from, to string) ([]kam.Customer
 	})
 }
 
+// categoriesOf reads every visible customer's net revenue per category over the months from–to;
+// only segments by category and category filters need it.
+func (s *Server) categoriesOf(ctx context.Context, from, to string) (map[int64]map[int64]kam.Money, error) {
+	return memoized(s, ctx, "categories "+from+" "+to, func(ctx context.Context) (map[int64]map[int64]kam.Money, error) {
+		return s.Ledger.PeriodCategories(ctx, from, to)
+	})
+}
+
 // viewOf selects the customers of criteria among the period's figures.
 func (s *Server) viewOf(ctx context.Context, from, to string, c kam.FilterCriteria) (*view, error) {
 	figures, err := s.figuresOf(ctx, from, to)
@@ -152,6 +160,12 @@ func (s *Server) matching(ctx context.Context, from, to string, figures []kam.Cu
 	if err != nil {
 		return nil, err
 	}
+	var categories map[int64]map[int64]kam.Money
+	if len(c.Category) > 0 {
+		if categories, err = s.categoriesOf(ctx, from, to); err != nil {
+			return nil, err
+		}
+	}
 	var classes map[int64]kam.CustomerClass
 	if len(c.Class)+len(c.Tier) > 0 {
 		run, err := s.runOf(ctx, from, to, "", figures)
@@ -182,7 +196,7 @@ func (s *Server) matching(ctx context.Context, from, to string, figures []kam.Cu
 			len(c.Rep) > 0 && !slices.Contains(c.Rep, d.OwnerID) {
 			continue
 		}
-		if len(c.Category) > 0 && !slices.ContainsFunc(c.Category, func(id int64) bool { _, ok := d.Categories[id]; return ok }) {
+		if len(c.Category) > 0 && !slices.ContainsFunc(c.Category, func(id int64) bool { _, ok := categories[d.CustomerID][id]; return ok }) {
 			continue
 		}
 		if classes != nil {

@@ -498,7 +498,11 @@ func (s *Server) segments(ctx context.Context, v *view, bs []analytics.Behaviour
 	}
 	figs := figureIndex(v)
 	names := map[int64]string{}
+	var categories map[int64]map[int64]kam.Money
 	if field == "category" {
+		if categories, err = s.categoriesOf(ctx, v.from, v.to); err != nil {
+			return out, err
+		}
 		cats, err := s.Ledger.Categories(ctx)
 		if err != nil {
 			return out, err
@@ -541,7 +545,7 @@ func (s *Server) segments(ctx context.Context, v *view, bs []analytics.Behaviour
 		}
 		switch field {
 		case "category":
-			for cat, rev := range d.Categories {
+			for cat, rev := range categories[d.CustomerID] {
 				add(key{names[cat], cat}, d, f, rev)
 			}
 		case "industry":

@@ -57,7 +57,7 @@ func (b behaviourSet) values() url.Values {
 }
 
 // keep reports whether a customer is in the selection.
-func (b behaviourSet) keep(x *analytics.Behaviour, d *kam.CustomerDetail) bool {
+func (b behaviourSet) keep(x *analytics.Behaviour, d *kam.CustomerDetail, categories map[int64]kam.Money) bool {
 	if b.lamp != "" && x.LAMP != b.lamp || b.loyalty != "" && loyaltyKey(x) != b.loyalty {
 		return false
 	}
@@ -70,7 +70,7 @@ func (b behaviourSet) keep(x *analytics.Behaviour, d *kam.CustomerDetail) bool {
 	switch b.by {
 	case "category":
 		id, _ := strconv.ParseInt(b.segment, 10, 64)
-		_, ok := d.Categories[id]
+		_, ok := categories[id]
 		return ok
 	case "industry":
 		return d.Industry == b.segment
@@ -463,9 +463,16 @@ func (u *ui) behaviourRows(ctx context.Context, pf *portfolio, set behaviourSet)
 			byID[details[i].CustomerID] = &details[i]
 		}
 	}
+	var categories map[int64]map[int64]kam.Money
+	if set.by == "category" {
+		var err error
+		if categories, err = u.s.categoriesOf(ctx, pf.from, pf.to); err != nil {
+			return nil, nil, err
+		}
+	}
 	var out []analytics.Behaviour
 	for i := range bs {
-		if set.keep(&bs[i], byID[bs[i].CustomerID]) {
+		if set.keep(&bs[i], byID[bs[i].CustomerID], categories[bs[i].CustomerID]) {
 			out = append(out, bs[i])
 		}
 	}

@@ -57,8 +57,8 @@ func TestPeriodDetails(t *testing.T) {
 		if got := d.Monthly; len(got) != 4 || got[0] != y(100) || got[1] != 0 || got[2] != 0 || got[3] != y(300) {
 			t.Errorf("months %v", got)
 		}
-		if d.Prior != y(50) || d.FirstMonth != "2024-10" || len(d.Categories) != 1 {
-			t.Errorf("prior %s, first %s, categories %v", d.Prior, d.FirstMonth, d.Categories)
+		if d.Prior != y(50) || d.FirstMonth != "2024-10" {
+			t.Errorf("prior %s, first %s", d.Prior, d.FirstMonth)
 		}
 		if d.WalletEstimate != y(1000) || d.WalletOurs != y(300) || d.PriorWalletEstimate != y(400) || d.PriorWalletOurs != y(100) {
 			t.Errorf("wallet %+v", d)
@@ -66,6 +66,18 @@ func TestPeriodDetails(t *testing.T) {
 		mineOnly, err := ledger.PeriodDetails(as(f.rep1), "2025-11", "2026-02")
 		if err != nil || len(mineOnly) != 1 || mineOnly[0].CustomerID != mine.ID || mineOnly[0].OwnerID != f.rep1.ID {
 			t.Errorf("rep1's details %+v (%v)", mineOnly, err)
+		}
+		byCategory, err := ledger.PeriodCategories(sys, "2025-11", "2026-02")
+		if err != nil || len(byCategory) != 2 || len(byCategory[mine.ID]) != 1 || len(byCategory[theirs.ID]) != 1 {
+			t.Fatalf("categories bought %v (%v)", byCategory, err)
+		}
+		for _, rev := range byCategory[mine.ID] {
+			if rev != y(400) {
+				t.Errorf("%s's revenue in its category: %s, want 400", mine.Code, rev)
+			}
+		}
+		if mineOnly, err := ledger.PeriodCategories(as(f.rep1), "2025-11", "2026-02"); err != nil || len(mineOnly) != 1 || mineOnly[theirs.ID] != nil {
+			t.Errorf("rep1's categories bought %v (%v)", mineOnly, err)
 		}
 		cats, err := ledger.Categories(as(f.rep1))
 		if err != nil || len(cats) != 1 || cats[0].Name != "电机" {

@@ -68,11 +68,8 @@ func (s *LedgerService) KeyAccountInputs(ctx context.Context, from, to string) (
 		return nil, err
 	}
 	year := to[:4]
-	rows, err = c.query(ctx, `SELECT w.customer_id, SUM(w.amount), COALESCE(SUM(m.revenue), 0) FROM wallet_estimates w
-		JOIN customers c ON c.id = w.customer_id
-		LEFT JOIN (SELECT customer_id, category_id, SUM(net_revenue) AS revenue FROM sales_category_monthly
-			WHERE month >= ? AND month <= ? GROUP BY customer_id, category_id) m ON m.customer_id = w.customer_id AND m.category_id = w.category_id
-		WHERE w.year = ? AND `+scope+` GROUP BY w.customer_id`, append([]any{year + "-01", year + "-12", mustAtoi(year)}, sargs...)...)
+	rows, err = c.query(ctx, walletQuery(" JOIN customers c ON c.id = w.customer_id AND "+scope),
+		append(append([]any{year + "-01", year + "-12"}, sargs...), mustAtoi(year))...)
 	if err != nil {
 		return nil, err
 	}
