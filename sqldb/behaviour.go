@@ -16,11 +16,7 @@ import (
 // PeriodCategories: at 100,000 customers their sums read millions of rollup rows (seconds),
 // which only segments by category and category filters need.
 func (s *LedgerService) PeriodDetails(ctx context.Context, from, to string) ([]kam.CustomerDetail, error) {
-	a, err := actorOf(ctx)
-	if err != nil {
-		return nil, err
-	}
-	scope, sargs, err := s.db.ledgerScope(a, kam.ActView, portfolio)
+	scope, sargs, err := s.portfolioScope(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -147,11 +143,7 @@ func walletQuery(extra string) string {
 // PeriodCategories returns, for every customer the actor's portfolio holds, its net revenue in
 // each product category with sales or returns in the months from–to.
 func (s *LedgerService) PeriodCategories(ctx context.Context, from, to string) (map[int64]map[int64]kam.Money, error) {
-	a, err := actorOf(ctx)
-	if err != nil {
-		return nil, err
-	}
-	scope, sargs, err := s.db.ledgerScope(a, kam.ActView, portfolio)
+	scope, sargs, err := s.portfolioScope(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -86,11 +86,7 @@ func (s *LedgerService) CustomerClasses(ctx context.Context, customerID int64) (
 // RunResults returns a stored run and the results of the customers the actor may see. With id 0
 // it finds the newest run of the period from–to.
 func (s *LedgerService) RunResults(ctx context.Context, id int64, from, to string) (*kam.ClassificationRun, error) {
-	a, err := actorOf(ctx)
-	if err != nil {
-		return nil, err
-	}
-	scope, sargs, err := s.db.ledgerScope(a, kam.ActView, portfolio)
+	scope, sargs, err := s.portfolioScope(ctx)
 	if err != nil {
 		return nil, err
 	}

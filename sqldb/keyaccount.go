@@ -38,11 +38,7 @@ func (s *LedgerService) SaveKeyAccountSettings(ctx context.Context, set kam.KeyA
 // their wallet estimates in the year of the period's end beside our sales of those categories,
 // and their key-account states.
 func (s *LedgerService) KeyAccountInputs(ctx context.Context, from, to string) (*kam.KeyAccountInputs, error) {
-	a, err := actorOf(ctx)
-	if err != nil {
-		return nil, err
-	}
-	scope, sargs, err := s.db.ledgerScope(a, kam.ActView, portfolio)
+	scope, sargs, err := s.portfolioScope(ctx)
 	if err != nil {
 		return nil, err
 	}

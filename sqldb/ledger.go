@@ -24,6 +24,16 @@ func NewLedgerService(db *DB, customers *CustomerService) *LedgerService {
 	return &LedgerService{db: db, customers: customers}
 }
 
+// portfolioScope is the WHERE fragment over customers c of the files the context's actor may see
+// the figures of as part of its portfolio (the analytics: own scope, not borrowed files).
+func (s *LedgerService) portfolioScope(ctx context.Context) (string, []any, error) {
+	a, err := actorOf(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	return s.db.ledgerScope(a, kam.ActView, portfolio)
+}
+
 // ledgerScope is which customers' documents a may see (act kam.ActView) or export
 // (kam.ActExport), as kam.Permissions says: finance keeps the books of every customer
 // (receivables are company-wide); service staff see none; everyone else sees the documents of
@@ -599,11 +609,7 @@ func (s *LedgerService) Mapping(ctx context.Context, name string) (string, map[s
 // cost-to-serve over the months from–to (YYYY-MM, inclusive), from the rollups. Customers without
 // sales are included, with zeros.
 func (s *LedgerService) PeriodFigures(ctx context.Context, from, to string) ([]kam.CustomerPeriod, error) {
-	a, err := actorOf(ctx)
-	if err != nil {
-		return nil, err
-	}
-	scope, sargs, err := s.db.ledgerScope(a, kam.ActView, portfolio)
+	scope, sargs, err := s.portfolioScope(ctx)
 	if err != nil {
 		return nil, err
 	}
