@@ -250,3 +250,15 @@ type SavedFilterService interface {
 	// DeleteSavedFilter deletes the filter at version (0: whichever).
 	DeleteSavedFilter(ctx context.Context, id, version int64) error
 }
+
+// PortfolioPeriod is what a classification of a period reads of the portfolio, in one
+// consistent read: every customer's figures over the period and over the previous period of the
+// same length (the scorecard's growth), and its details; all three ordered by customer id, one
+// entry per customer each.
+type PortfolioPeriod struct {
+	From, To         string
+	PrevFrom, PrevTo string
+	Figures          []CustomerPeriod
+	Previous         []CustomerPeriod
+	Details          []CustomerDetail
+}

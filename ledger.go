@@ -249,6 +249,10 @@ type LedgerService interface {
 	// PeriodDetails returns the same customers' segment fields, monthly revenue, prior year,
 	// wallet and first order (behaviour.go).
 	PeriodDetails(ctx context.Context, from, to string) ([]CustomerDetail, error)
+	// PortfolioPeriod reads what a classification of the months from–to needs: PeriodFigures of
+	// the period and of the previous one of the same length, and PeriodDetails, in one pass over
+	// the rollups (behaviour.go).
+	PortfolioPeriod(ctx context.Context, from, to string) (*PortfolioPeriod, error)
 	// PeriodCategories returns the same customers' net revenue per product category bought in
 	// the period: customer id → category id → revenue.
 	PeriodCategories(ctx context.Context, from, to string) (map[int64]map[int64]Money, error)

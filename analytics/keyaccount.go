@@ -321,15 +321,11 @@ func weighted(cs []Criterion, w map[string]*big.Rat) *big.Rat {
 	return num.Quo(num, den)
 }
 
-// AddKeyAccounts runs the key-account models over a run's period (figures are its figures) and
-// puts each customer's weighted total, state, quadrant and grade in its result, and their counts
-// in the run's summary, so that they are stored with the run.
-func AddKeyAccounts(ctx context.Context, ledger kam.LedgerService, run *kam.ClassificationRun, figures []CustomerFigures) error {
-	pf, pt := PreviousPeriod(run.From, run.To)
-	prev, err := ledger.PeriodFigures(ctx, pf, pt)
-	if err != nil {
-		return err
-	}
+// AddKeyAccounts runs the key-account models over a run's period (figures are its figures, prev those of
+// the previous period of the same length, PreviousPeriod) and puts each customer's weighted total,
+// state, quadrant and grade in its result, and their counts in the run's summary, so that they are
+// stored with the run.
+func AddKeyAccounts(ctx context.Context, ledger kam.LedgerService, run *kam.ClassificationRun, figures, prev []CustomerFigures) error {
 	in, err := ledger.KeyAccountInputs(ctx, run.From, run.To)
 	if err != nil {
 		return err

@@ -96,7 +96,17 @@ func Classify(figures []CustomerFigures, from, to, source string, settings kam.A
 // Reclassify classifies the portfolio over the last twelve complete months and stores the run.
 func Reclassify(ctx context.Context, ledger kam.LedgerService, now time.Time, loc *time.Location, source string) (*kam.ClassificationRun, error) {
 	from, to := LastTwelveMonths(now, loc)
-	figures, err := ledger.PeriodFigures(ctx, from, to)
+	run, err := ClassifyPeriod(ctx, ledger, from, to, source)
+	if err != nil {
+		return nil, err
+	}
+	return run, ledger.SaveClassification(ctx, run)
+}
+
+// ClassifyPeriod runs every model over the actor's portfolio in the months from–to and returns
+// the run, not stored.
+func ClassifyPeriod(ctx context.Context, ledger kam.LedgerService, from, to, source string) (*kam.ClassificationRun, error) {
+	p, err := ledger.PortfolioPeriod(ctx, from, to)
 	if err != nil {
 		return nil, err
 	}
@@ -104,16 +114,12 @@ func Reclassify(ctx context.Context, ledger kam.LedgerService, now time.Time, lo
 	if err != nil {
 		return nil, err
 	}
-	details, err := ledger.PeriodDetails(ctx, from, to)
-	if err != nil {
+	run := Classify(p.Figures, from, to, source, settings)
+	if err := AddKeyAccounts(ctx, ledger, run, p.Figures, p.Previous); err != nil {
 		return nil, err
 	}
-	run := Classify(figures, from, to, source, settings)
-	if err := AddKeyAccounts(ctx, ledger, run, figures); err != nil {
-		return nil, err
-	}
-	AddBehaviour(run, figures, details, settings)
-	return run, ledger.SaveClassification(ctx, run)
+	AddBehaviour(run, p.Figures, p.Details, settings)
+	return run, nil
 }
 
 // AddBehaviour puts each customer's LAMP group and loyalty type in a run of figures (with their

@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strconv"
 
@@ -21,83 +22,99 @@ func (s *LedgerService) PeriodDetails(ctx context.Context, from, to string) ([]k
 		return nil, err
 	}
 	c := s.db.reader()
-	rows, err := c.query(ctx, `SELECT c.id, c.code, c.industry, c.nature, c.channel_role, c.province, c.owner_id FROM customers c
-		WHERE `+scope+` ORDER BY c.id`, sargs...)
-	if err != nil {
-		return nil, err
-	}
-	var out []kam.CustomerDetail
-	index := map[int64]int{}
-	span := monthIndex(to) - monthIndex(from) + 1
-	for rows.Next() {
-		var d kam.CustomerDetail
-		if err := rows.Scan(&d.CustomerID, &d.Code, &d.Industry, &d.Nature, &d.ChannelRole, &d.Province, &d.OwnerID); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		d.Monthly = make([]kam.Money, max(span, 0))
-		index[d.CustomerID] = len(out)
-		out = append(out, d)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	mrows, err := c.query(ctx, "SELECT customer_id, month, net_revenue FROM sales_monthly WHERE month >= ? AND month <= ?", from, to)
+	out, index, err := customerDetails(ctx, c, scope, sargs, from, to)
 	if err != nil {
 		return nil, err
 	}
 	first := monthIndex(from)
-	for mrows.Next() {
+	err = eachRow(c.query(ctx, "SELECT customer_id, month, net_revenue FROM sales_monthly WHERE month >= ? AND month <= ?", from, to))(func(scan scanFunc) error {
 		var id int64
 		var m string
 		var v kam.Money
-		if err := mrows.Scan(&id, &m, &v); err != nil {
-			mrows.Close()
-			return nil, err
+		if err := scan(&id, &m, &v); err != nil {
+			return err
 		}
 		if i, ok := index[id]; ok {
 			if k := monthIndex(m) - first; k >= 0 && k < len(out[i].Monthly) {
 				out[i].Monthly[k] = v
 			}
 		}
-	}
-	mrows.Close()
-	if err := mrows.Err(); err != nil {
-		return nil, err
-	}
-	pf, pt := yearBefore(from), yearBefore(to)
-	prows, err := c.query(ctx, "SELECT customer_id, SUM(net_revenue) FROM sales_monthly WHERE month >= ? AND month <= ? GROUP BY customer_id", pf, pt)
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	for prows.Next() {
+	err = eachRow(c.query(ctx, "SELECT customer_id, SUM(net_revenue) FROM sales_monthly WHERE month >= ? AND month <= ? GROUP BY customer_id",
+		yearBefore(from), yearBefore(to)))(func(scan scanFunc) error {
 		var id int64
 		var v kam.Money
-		if err := prows.Scan(&id, &v); err != nil {
-			prows.Close()
-			return nil, err
+		if err := scan(&id, &v); err != nil {
+			return err
 		}
 		if i, ok := index[id]; ok {
 			out[i].Prior = v
 		}
-	}
-	prows.Close()
-	if err := prows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
+	if err := addWalletsAndFirstMonths(ctx, c, to, out, index); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// scanFunc scans the current row.
+type scanFunc func(dest ...any) error
+
+// eachRow takes a query's result and calls fn with each row, closing the rows at the end; the
+// first error (of the query, of fn, of the rows) is returned.
+func eachRow(rows *sql.Rows, err error) func(fn func(scanFunc) error) error {
+	return func(fn func(scanFunc) error) error {
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			if err := fn(rows.Scan); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	}
+}
+
+// customerDetails reads the segment fields of the customers in scope, ordered by id, each with
+// a zero monthly revenue per month of from–to, and the index of each id.
+func customerDetails(ctx context.Context, c conn, scope string, sargs []any, from, to string) ([]kam.CustomerDetail, map[int64]int, error) {
+	var out []kam.CustomerDetail
+	index := map[int64]int{}
+	span := max(monthIndex(to)-monthIndex(from)+1, 0)
+	err := eachRow(c.query(ctx, `SELECT c.id, c.code, c.industry, c.nature, c.channel_role, c.province, c.owner_id FROM customers c
+		WHERE `+scope+` ORDER BY c.id`, sargs...))(func(scan scanFunc) error {
+		var d kam.CustomerDetail
+		if err := scan(&d.CustomerID, &d.Code, &d.Industry, &d.Nature, &d.ChannelRole, &d.Province, &d.OwnerID); err != nil {
+			return err
+		}
+		d.Monthly = make([]kam.Money, span)
+		index[d.CustomerID] = len(out)
+		out = append(out, d)
+		return nil
+	})
+	return out, index, err
+}
+
+// addWalletsAndFirstMonths fills in the details of the customers of index the wallet of the year
+// the period (ending in month to) ends and of the year before, and the first month with an order.
+func addWalletsAndFirstMonths(ctx context.Context, c conn, to string, out []kam.CustomerDetail, index map[int64]int) error {
 	year, _ := strconv.Atoi(to[:4])
 	for _, y := range []int{year, year - 1} {
-		wrows, err := c.query(ctx, walletQuery(""), fmt.Sprintf("%04d-01", y), fmt.Sprintf("%04d-12", y), y)
-		if err != nil {
-			return nil, err
-		}
-		for wrows.Next() {
+		err := eachRow(c.query(ctx, walletQuery(""), fmt.Sprintf("%04d-01", y), fmt.Sprintf("%04d-12", y), y))(func(scan scanFunc) error {
 			var id int64
 			var est, ours kam.Money
-			if err := wrows.Scan(&id, &est, &ours); err != nil {
-				wrows.Close()
-				return nil, err
+			if err := scan(&id, &est, &ours); err != nil {
+				return err
 			}
 			if i, ok := index[id]; ok {
 				if y == year {
@@ -106,28 +123,23 @@ func (s *LedgerService) PeriodDetails(ctx context.Context, from, to string) ([]k
 					out[i].PriorWalletEstimate, out[i].PriorWalletOurs = est, ours
 				}
 			}
-		}
-		wrows.Close()
-		if err := wrows.Err(); err != nil {
-			return nil, err
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 	}
-	frows, err := c.query(ctx, "SELECT customer_id, MIN(month) FROM sales_monthly WHERE orders > 0 GROUP BY customer_id")
-	if err != nil {
-		return nil, err
-	}
-	defer frows.Close()
-	for frows.Next() {
+	return eachRow(c.query(ctx, "SELECT customer_id, MIN(month) FROM sales_monthly WHERE orders > 0 GROUP BY customer_id"))(func(scan scanFunc) error {
 		var id int64
 		var m string
-		if err := frows.Scan(&id, &m); err != nil {
-			return nil, err
+		if err := scan(&id, &m); err != nil {
+			return err
 		}
 		if i, ok := index[id]; ok {
 			out[i].FirstMonth = m
 		}
-	}
-	return out, frows.Err()
+		return nil
+	})
 }
 
 // walletQuery sums, per customer with wallet estimates of a year (the third argument), the

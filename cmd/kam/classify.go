@@ -62,24 +62,11 @@ portfolio to what a user may see and stores nothing.`,
 			}
 			defer db.Close()
 			ledger := sqldb.NewLedgerService(db, sqldb.NewCustomerService(db))
-			figures, err := ledger.PeriodFigures(ctx, from, to)
-			if err != nil {
-				return err
-			}
 			// The company's classification is stored; a user's view of their own customers is not.
-			settings, err := ledger.AnalyticsSettings(ctx)
+			run, err := analytics.ClassifyPeriod(ctx, ledger, from, to, "manual")
 			if err != nil {
 				return err
 			}
-			details, err := ledger.PeriodDetails(ctx, from, to)
-			if err != nil {
-				return err
-			}
-			run := analytics.Classify(figures, from, to, "manual", settings)
-			if err := analytics.AddKeyAccounts(ctx, ledger, run, figures); err != nil {
-				return err
-			}
-			analytics.AddBehaviour(run, figures, details, settings)
 			if as == "" {
 				if err := ledger.SaveClassification(ctx, run); err != nil {
 					return err
