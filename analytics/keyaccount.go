@@ -119,22 +119,68 @@ type KeyAccountData struct {
 }
 
 // quintiles scores n items 1–5 by RFM's rule: worse(i, j) < 0 when i is worse; ties are broken
-// by code so that the order is total, and equal items share the first one's score.
-func quintiles(idx []int, worse func(i, j int) int, code func(i int) string, set func(i, score int)) {
+// by the items' codes, ranked by codeRanks, so that the order is total, and equal items share the
+// first one's score.
+func quintiles(idx []int, worse func(i, j int) int, rank []int32, set func(i, score int)) {
 	sorted := slices.Clone(idx)
 	slices.SortFunc(sorted, func(x, y int) int {
 		if c := worse(x, y); c != 0 {
 			return c
 		}
-		return cmp.Compare(code(x), code(y))
+		return cmp.Compare(rank[x], rank[y])
 	})
+	scoreSorted(sorted, func(a, b int) bool { return worse(a, b) == 0 }, set)
+}
+
+// quintilesBy is quintiles of the items by key, larger is better: the keys sit beside their
+// ranks in one slice, so that the sort compares integers instead of calling functions.
+func quintilesBy(idx []int, key func(i int) int64, rank []int32, set func(i, score int)) {
+	type item struct {
+		key  int64
+		rank int32
+		i    int32
+	}
+	items := make([]item, len(idx))
+	for j, i := range idx {
+		items[j] = item{key(i), rank[i], int32(i)}
+	}
+	slices.SortFunc(items, func(a, b item) int {
+		if a.key != b.key {
+			return cmp.Compare(a.key, b.key)
+		}
+		return cmp.Compare(a.rank, b.rank)
+	})
+	sorted := make([]int, len(items))
+	for j, it := range items {
+		sorted[j] = int(it.i)
+	}
+	scoreSorted(sorted, func(a, b int) bool { return key(a) == key(b) }, set)
+}
+
+// scoreSorted gives the items sorted worst first their scores: position i of n scores
+// 1 + floor(5i/n), and an item equal to the one before it shares its score.
+func scoreSorted(sorted []int, equal func(a, b int) bool, set func(i, score int)) {
 	n, first := len(sorted), 0
 	for pos, i := range sorted {
-		if pos == 0 || worse(sorted[pos-1], i) != 0 {
+		if pos == 0 || !equal(sorted[pos-1], i) {
 			first = pos
 		}
 		set(i, 1+5*first/n)
 	}
+}
+
+// codeRanks numbers the items by code, ascending (the tie rule of quintiles).
+func codeRanks(n int, code func(i int) string) []int32 {
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(code(a), code(b)) })
+	rank := make([]int32, n)
+	for r, i := range idx {
+		rank[i] = int32(r)
+	}
+	return rank
 }
 
 // KeyAccounts runs the scorecard, the portfolio matrix and the importance grade over d.
@@ -195,17 +241,14 @@ func KeyAccounts(d KeyAccountData, r KeyAccountRules) []KeyAccount {
 			values[i][kam.MeasMargin] = Fraction{int64(k.Profit), int64(f.NetRevenue)}.FloatString(4)
 		}
 	}
-	code := func(i int) string { return figs[i].Code }
-	money := func(v func(i int) kam.Money) func(i, j int) int {
-		return func(i, j int) int { return cmp.Compare(v(i), v(j)) }
-	}
+	rank := codeRanks(n, func(i int) string { return figs[i].Code })
 	setter := func(key string) func(i, s int) { return func(i, s int) { scores[i][key] = s } }
-	quintiles(all, money(func(i int) kam.Money { return figs[i].Profit() }), code, setter(kam.CritProfitShare))
-	quintiles(all, money(func(i int) kam.Money { return figs[i].CostToServe }), code, setter(kam.CritResources))
-	quintiles(all, money(func(i int) kam.Money { return figs[i].NetRevenue }), code, setter(kam.MeasRevenue))
-	quintiles(all, money(func(i int) kam.Money { return out[i].Growth }), code, setter(kam.MeasGrowth))
-	quintiles(all, func(i, j int) int { return cmp.Compare(length[i], length[j]) }, code, setter("length"))
-	quintiles(all, func(i, j int) int { return cmp.Compare(figs[i].ActiveMonths, figs[j].ActiveMonths) }, code, setter("stability"))
+	quintilesBy(all, func(i int) int64 { return int64(figs[i].Profit()) }, rank, setter(kam.CritProfitShare))
+	quintilesBy(all, func(i int) int64 { return int64(figs[i].CostToServe) }, rank, setter(kam.CritResources))
+	quintilesBy(all, func(i int) int64 { return int64(figs[i].NetRevenue) }, rank, setter(kam.MeasRevenue))
+	quintilesBy(all, func(i int) int64 { return int64(out[i].Growth) }, rank, setter(kam.MeasGrowth))
+	quintilesBy(all, func(i int) int64 { return int64(length[i]) }, rank, setter("length"))
+	quintilesBy(all, func(i int) int64 { return int64(figs[i].ActiveMonths) }, rank, setter("stability"))
 	quintiles(all, func(i, j int) int {
 		a, b := figs[i], figs[j]
 		switch {
@@ -217,14 +260,15 @@ func KeyAccounts(d KeyAccountData, r KeyAccountRules) []KeyAccount {
 			return 1
 		}
 		return cmpFrac(int64(a.Profit()), int64(a.NetRevenue), int64(b.Profit()), int64(b.NetRevenue))
-	}, code, setter(kam.MeasMargin))
+	}, rank, setter(kam.MeasMargin))
 	if haveWallet {
-		quintiles(all, money(func(i int) kam.Money { return headroom[i] }), code, setter("headroom"))
+		quintilesBy(all, func(i int) int64 { return int64(headroom[i]) }, rank, setter("headroom"))
 		quintiles(walletIdx, func(i, j int) int {
 			a, b := figs[i].CustomerID, figs[j].CustomerID
 			return cmpFrac(int64(in.WalletOurs[a]), int64(in.Wallet[a]), int64(in.WalletOurs[b]), int64(in.Wallet[b]))
-		}, code, setter(kam.MeasWalletShare))
+		}, rank, setter(kam.MeasWalletShare))
 	}
+	scorecardWeights, attractivenessWeights, strengthWeights := weightsOf(r.Scorecard), weightsOf(r.Attractiveness), weightsOf(r.Strength)
 	for i := range out {
 		k := &out[i]
 		s := scores[i]
@@ -253,7 +297,7 @@ func KeyAccounts(d KeyAccountData, r KeyAccountRules) []KeyAccount {
 			return out
 		}
 		k.Scorecard = crit(kam.ScorecardCriteria)
-		k.Total = weighted(k.Scorecard, r.Scorecard)
+		k.Total = scorecardWeights.total(k.Scorecard)
 		k.Proposed = k.Total != nil && k.Total.Cmp(r.Threshold) >= 0
 		switch {
 		case st.Decision != nil:
@@ -263,8 +307,8 @@ func KeyAccounts(d KeyAccountData, r KeyAccountRules) []KeyAccount {
 		}
 		k.Attractiveness = crit(kam.AttractivenessMeasures)
 		k.Strength = crit(kam.StrengthMeasures)
-		k.AttractivenessTotal = weighted(k.Attractiveness, r.Attractiveness)
-		k.StrengthTot = weighted(k.Strength, r.Strength)
+		k.AttractivenessTotal = attractivenessWeights.total(k.Attractiveness)
+		k.StrengthTot = strengthWeights.total(k.Strength)
 		high := func(t *big.Rat) bool { return t != nil && t.Cmp(r.Cut) >= 0 }
 		switch a, b := high(k.AttractivenessTotal), high(k.StrengthTot); {
 		case a && b:
@@ -304,11 +348,49 @@ func grade(k *KeyAccount, class, tier string) (string, string) {
 	return kam.GradeGeneral, "rest"
 }
 
-// weighted is Σ wᵢsᵢ ÷ Σ wᵢ over the scored criteria of positive weight; nil without any.
-func weighted(cs []Criterion, w map[string]*big.Rat) *big.Rat {
+// weights are a set of weights ready for many weighted totals: in ten-thousandths where every
+// weight is a whole number of them (the settings' are), so that a total is integer sums and one
+// fraction, else as fractions.
+type weights struct {
+	fixed map[string]int64 // nil when some weight is not a whole number of ten-thousandths
+	rat   map[string]*big.Rat
+}
+
+func weightsOf(w map[string]*big.Rat) weights {
+	out := weights{rat: w, fixed: make(map[string]int64, len(w))}
+	scale := big.NewRat(10000, 1)
+	for k, v := range w {
+		if v == nil || v.Sign() <= 0 {
+			continue
+		}
+		x := new(big.Rat).Mul(v, scale)
+		if !x.IsInt() || !x.Num().IsInt64() || x.Num().Int64() > 1<<40 {
+			out.fixed = nil
+			return out
+		}
+		out.fixed[k] = x.Num().Int64()
+	}
+	return out
+}
+
+// total is Σ wᵢsᵢ ÷ Σ wᵢ over the scored criteria of positive weight; nil without any.
+func (w weights) total(cs []Criterion) *big.Rat {
+	if w.fixed != nil {
+		var num, den int64
+		for _, c := range cs {
+			if wt := w.fixed[c.Key]; c.Score != 0 && wt > 0 {
+				num += wt * int64(c.Score)
+				den += wt
+			}
+		}
+		if den == 0 {
+			return nil
+		}
+		return big.NewRat(num, den)
+	}
 	num, den := new(big.Rat), new(big.Rat)
 	for _, c := range cs {
-		wt := w[c.Key]
+		wt := w.rat[c.Key]
 		if c.Score == 0 || wt == nil || wt.Sign() <= 0 {
 			continue
 		}

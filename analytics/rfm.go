@@ -1,8 +1,6 @@
 package analytics
 
 import (
-	"cmp"
-
 	"kam"
 )
 
@@ -38,11 +36,11 @@ func ScoreRFM(figures []CustomerFigures, to string) []RFM {
 			scored = append(scored, i)
 		}
 	}
-	code := func(i int) string { return out[i].Code }
+	rank := codeRanks(len(out), func(i int) string { return out[i].Code })
 	// Worse first: more months since the last order, fewer orders, less revenue.
-	quintiles(scored, func(a, b int) int { return cmp.Compare(out[b].Recency, out[a].Recency) }, code, func(i, s int) { out[i].R = s })
-	quintiles(scored, func(a, b int) int { return cmp.Compare(out[a].Frequency, out[b].Frequency) }, code, func(i, s int) { out[i].F = s })
-	quintiles(scored, func(a, b int) int { return cmp.Compare(out[a].Monetary, out[b].Monetary) }, code, func(i, s int) { out[i].M = s })
+	quintilesBy(scored, func(i int) int64 { return int64(-out[i].Recency) }, rank, func(i, s int) { out[i].R = s })
+	quintilesBy(scored, func(i int) int64 { return out[i].Frequency }, rank, func(i, s int) { out[i].F = s })
+	quintilesBy(scored, func(i int) int64 { return int64(out[i].Monetary) }, rank, func(i, s int) { out[i].M = s })
 	for _, i := range scored {
 		out[i].Score = string(rune('0'+out[i].R)) + string(rune('0'+out[i].F)) + string(rune('0'+out[i].M))
 	}
