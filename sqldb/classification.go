@@ -27,7 +27,8 @@ func (s *LedgerService) SaveClassification(ctx context.Context, run *kam.Classif
 	if err != nil {
 		return err
 	}
-	tx, err := s.db.Begin(ctx)
+	// On a connection of its own, so that PostgreSQL takes the results by COPY.
+	tx, err := s.db.beginConn(ctx)
 	if err != nil {
 		return err
 	}
@@ -43,7 +44,8 @@ func (s *LedgerService) SaveClassification(ctx context.Context, run *kam.Classif
 		rows[i] = []any{run.ID, r.CustomerID, r.ABC, r.Tier, int64(r.ABCRank), int64(r.NetRevenue), int64(r.Profit), r.KeyTotal, r.KeyState, r.Quadrant, r.Grade,
 			r.LAMP, r.Loyalty}
 	}
-	if err := tx.insertRows("customer_classes", "run_id, customer_id, abc, tier, abc_rank, net_revenue, profit, key_total, key_state, quadrant, grade, lamp, loyalty", rows); err != nil {
+	if err := tx.copyRows("customer_classes", []string{"run_id", "customer_id", "abc", "tier", "abc_rank", "net_revenue", "profit", "key_total", "key_state",
+		"quadrant", "grade", "lamp", "loyalty"}, rows); err != nil {
 		return err
 	}
 	return tx.Commit()
