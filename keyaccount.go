@@ -197,12 +197,32 @@ type KeyAccountInputs struct {
 	States map[int64]*KeyAccountState
 }
 
+// KeyAccountInputsOf takes the inputs of the key-account models from the details of a
+// PortfolioPeriod (which hold the same first months and wallets) and the states.
+func KeyAccountInputsOf(details []CustomerDetail, states map[int64]*KeyAccountState) *KeyAccountInputs {
+	in := &KeyAccountInputs{FirstMonth: make(map[int64]string, len(details)), Wallet: map[int64]Money{}, WalletOurs: map[int64]Money{}, States: states}
+	for i := range details {
+		d := &details[i]
+		if d.FirstMonth != "" {
+			in.FirstMonth[d.CustomerID] = d.FirstMonth
+		}
+		// An estimate of 0 scores nothing (KeyAccounts scores wallets of positive estimates).
+		if d.WalletEstimate > 0 {
+			in.Wallet[d.CustomerID], in.WalletOurs[d.CustomerID] = d.WalletEstimate, d.WalletOurs
+		}
+	}
+	return in
+}
+
 // KeyAccountService keeps manual scores, decisions and importance overrides.
 type KeyAccountService interface {
 	KeyAccountSettings(ctx context.Context) (KeyAccountSettings, error)
 	SaveKeyAccountSettings(ctx context.Context, s KeyAccountSettings) error
 	// KeyAccountInputs reads the inputs of the key-account models of the period from–to.
 	KeyAccountInputs(ctx context.Context, from, to string) (*KeyAccountInputs, error)
+	// KeyAccountStates reads the key-account states alone (the rest of the inputs is in a
+	// PortfolioPeriod's details: KeyAccountInputsOf).
+	KeyAccountStates(ctx context.Context) (map[int64]*KeyAccountState, error)
 	// RecordKeyAccountEvent validates and stores an event of a customer the actor may see:
 	// scores by those who may edit the file, decisions and overrides by directors and admins.
 	RecordKeyAccountEvent(ctx context.Context, e *KeyAccountEvent) error

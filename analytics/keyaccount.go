@@ -403,15 +403,16 @@ func (w weights) total(cs []Criterion) *big.Rat {
 	return num.Quo(num, den)
 }
 
-// AddKeyAccounts runs the key-account models over a run's period (figures are its figures, prev those of
-// the previous period of the same length, PreviousPeriod) and puts each customer's weighted total,
-// state, quadrant and grade in its result, and their counts in the run's summary, so that they are
-// stored with the run.
-func AddKeyAccounts(ctx context.Context, ledger kam.LedgerService, run *kam.ClassificationRun, figures, prev []CustomerFigures) error {
-	in, err := ledger.KeyAccountInputs(ctx, run.From, run.To)
+// AddKeyAccounts runs the key-account models over a run's period (p is what was read of it) and
+// puts each customer's weighted total, state, quadrant and grade in its result, and their counts
+// in the run's summary, so that they are stored with the run.
+func AddKeyAccounts(ctx context.Context, ledger kam.LedgerService, run *kam.ClassificationRun, p *kam.PortfolioPeriod) error {
+	stored, err := ledger.KeyAccountStates(ctx)
 	if err != nil {
 		return err
 	}
+	in := kam.KeyAccountInputsOf(p.Details, stored)
+	figures, prev := p.Figures, p.Previous
 	set, err := ledger.KeyAccountSettings(ctx)
 	if err != nil {
 		return err

@@ -115,7 +115,7 @@ func ClassifyPeriod(ctx context.Context, ledger kam.LedgerService, from, to, sou
 		return nil, err
 	}
 	run := Classify(p.Figures, from, to, source, settings)
-	if err := AddKeyAccounts(ctx, ledger, run, p.Figures, p.Previous); err != nil {
+	if err := AddKeyAccounts(ctx, ledger, run, p); err != nil {
 		return nil, err
 	}
 	AddBehaviour(run, p.Figures, p.Details, settings)

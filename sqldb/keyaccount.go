@@ -43,8 +43,7 @@ func (s *LedgerService) KeyAccountInputs(ctx context.Context, from, to string) (
 		return nil, err
 	}
 	c := s.db.reader()
-	in := &kam.KeyAccountInputs{FirstMonth: map[int64]string{}, Wallet: map[int64]kam.Money{}, WalletOurs: map[int64]kam.Money{},
-		States: map[int64]*kam.KeyAccountState{}}
+	in := &kam.KeyAccountInputs{FirstMonth: map[int64]string{}, Wallet: map[int64]kam.Money{}, WalletOurs: map[int64]kam.Money{}}
 	rows, err := c.query(ctx, `SELECT m.customer_id, MIN(m.month) FROM sales_monthly m JOIN customers c ON c.id = m.customer_id
 		WHERE m.orders > 0 AND `+scope+` GROUP BY m.customer_id`, sargs...)
 	if err != nil {
@@ -82,6 +81,23 @@ func (s *LedgerService) KeyAccountInputs(ctx context.Context, from, to string) (
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	if in.States, err = s.keyAccountStates(ctx, c, scope, sargs); err != nil {
+		return nil, err
+	}
+	return in, nil
+}
+
+// KeyAccountStates reads the key-account states of the customers the actor's portfolio holds
+// (those with any manual score, decision or override).
+func (s *LedgerService) KeyAccountStates(ctx context.Context) (map[int64]*kam.KeyAccountState, error) {
+	scope, sargs, err := s.portfolioScope(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.keyAccountStates(ctx, s.db.reader(), scope, sargs)
+}
+
+func (s *LedgerService) keyAccountStates(ctx context.Context, c conn, scope string, sargs []any) (map[int64]*kam.KeyAccountState, error) {
 	events, err := s.keyAccountEvents(ctx, c, "JOIN customers c ON c.id = e.customer_id WHERE "+scope, sargs, "e.id")
 	if err != nil {
 		return nil, err
@@ -90,10 +106,11 @@ func (s *LedgerService) KeyAccountInputs(ctx context.Context, from, to string) (
 	for _, e := range events {
 		byCustomer[e.CustomerID] = append(byCustomer[e.CustomerID], e)
 	}
+	states := make(map[int64]*kam.KeyAccountState, len(byCustomer))
 	for id, es := range byCustomer {
-		in.States[id] = kam.StateOf(es)
+		states[id] = kam.StateOf(es)
 	}
-	return in, nil
+	return states, nil
 }
 
 func mustAtoi(s string) int {

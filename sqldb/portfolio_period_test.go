@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"kam"
+	"kam/analytics"
 	"kam/demo"
 	"kam/sqldb"
 	"kam/sqldb/sqldbtest"
@@ -65,6 +66,26 @@ func TestPortfolioPeriod(t *testing.T) {
 				}
 				if !reflect.DeepEqual(got.Details, details) {
 					t.Errorf("%s %s–%s: details differ from PeriodDetails", name, from, to)
+				}
+				// The key-account models give the same results from the details as from their
+				// own inputs.
+				inputs, err := ledger.KeyAccountInputs(ctx, from, to)
+				if err != nil {
+					t.Fatal(err)
+				}
+				states, err := ledger.KeyAccountStates(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				settings, err := ledger.KeyAccountSettings(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				data := analytics.KeyAccountData{From: from, To: to, Figures: figures, Previous: previous, Inputs: inputs}
+				want := analytics.KeyAccounts(data, analytics.KeyAccountRulesOf(settings))
+				data.Inputs = kam.KeyAccountInputsOf(got.Details, states)
+				if ks := analytics.KeyAccounts(data, analytics.KeyAccountRulesOf(settings)); !reflect.DeepEqual(ks, want) {
+					t.Errorf("%s %s–%s: the key-account models differ on the details' inputs", name, from, to)
 				}
 			}
 		}
