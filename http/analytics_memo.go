@@ -3,6 +3,7 @@ package kamhttp
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"sync"
 
@@ -22,7 +23,7 @@ import (
 type analyticsMemo struct {
 	mu      sync.Mutex
 	entries map[string]*memoEntry
-	order   []string // keys, oldest first
+	order   []string // keys, least recently used first
 }
 
 type memoEntry struct {
@@ -31,8 +32,10 @@ type memoEntry struct {
 	err  error
 }
 
-// memoEntries bounds the memo: a result of 100,000 customers takes a few megabytes.
-const memoEntries = 48
+// memoEntries bounds the memo: a result of 100,000 customers takes a few megabytes. A period
+// seen on every page and route holds about 40 entries (its figures, details, models, and the
+// sorted lists and summaries of the routes).
+const memoEntries = 96
 
 // memoized returns compute's result for name (which must name every input of compute but the
 // generation: the model, the period, the page does not belong in it) from the memo when the
@@ -56,7 +59,13 @@ func memoized[T any](s *Server, ctx context.Context, name string, compute func(c
 		m.entries = map[string]*memoEntry{}
 	}
 	e, ok := m.entries[key]
-	if !ok {
+	if ok {
+		// The least recently used entry goes first: a portfolio's figures, read by every page,
+		// must not give way to the many results computed from them.
+		if i := slices.Index(m.order, key); i >= 0 {
+			m.order = append(slices.Delete(m.order, i, i+1), key)
+		}
+	} else {
 		e = &memoEntry{done: make(chan struct{})}
 		m.entries[key] = e
 		m.order = append(m.order, key)
@@ -124,6 +133,15 @@ func (s *Server) whaleOf(ctx context.Context, from, to, set string, figures []ka
 	return w
 }
 
+// tiersOf is the value tiers of the view's figures, abc their ABC classification.
+func (s *Server) tiersOf(ctx context.Context, v *view, abc analytics.ABC) map[int64]string {
+	tiers, _ := memoized(s, ctx, "tiers "+v.key(), func(ctx context.Context) (map[int64]string, error) {
+		_, tr := s.analyticsRules(ctx)
+		return analytics.Tiers(v.figures, abc, analytics.PeriodMonths(v.from, v.to), tr), nil
+	})
+	return tiers
+}
+
 // runOf is every model of a stored run over figures, the figures of from–to (not stored).
 func (s *Server) runOf(ctx context.Context, from, to, set string, figures []kam.CustomerPeriod) (*kam.ClassificationRun, error) {
 	return memoized(s, ctx, "run "+from+" "+to+" "+set, func(ctx context.Context) (*kam.ClassificationRun, error) {
@@ -160,8 +178,7 @@ type runMoves struct {
 // and toMonths, "YYYY-MM YYYY-MM"): reading two runs of every customer costs most of a second at
 // 100,000 customers, and the same pair is asked for again and again.
 func (s *Server) movesOf(ctx context.Context, from, to int64, fromMonths, toMonths [2]string) (runMoves, error) {
-	key := fmt.Sprintf("moves %d %s %s %d %s %s", from, fromMonths[0], fromMonths[1], to, toMonths[0], toMonths[1])
-	return memoized(s, ctx, key, func(ctx context.Context) (runMoves, error) {
+	return memoized(s, ctx, "moves "+runsKey(from, to, fromMonths, toMonths), func(ctx context.Context) (runMoves, error) {
 		a, err := s.Ledger.RunResults(ctx, from, fromMonths[0], fromMonths[1])
 		if err != nil {
 			return runMoves{}, err
@@ -175,4 +192,21 @@ func (s *Server) movesOf(ctx context.Context, from, to int64, fromMonths, toMont
 		out.from, out.to = a, b
 		return out, nil
 	})
+}
+
+// runsKey names two runs as movesOf reads them.
+func runsKey(from, to int64, fromMonths, toMonths [2]string) string {
+	return fmt.Sprintf("%d %s %s %d %s %s", from, fromMonths[0], fromMonths[1], to, toMonths[0], toMonths[1])
+}
+
+// migrationOf is the migration matrix between two stored runs (as movesOf names them).
+func (s *Server) migrationOf(ctx context.Context, from, to int64, fromMonths, toMonths [2]string) (runMoves, analytics.Migration, error) {
+	rm, err := s.movesOf(ctx, from, to, fromMonths, toMonths)
+	if err != nil {
+		return rm, analytics.Migration{}, err
+	}
+	m, err := memoized(s, ctx, "migration "+runsKey(from, to, fromMonths, toMonths), func(context.Context) (analytics.Migration, error) {
+		return analytics.MigrationOfMoves(rm.moves), nil
+	})
+	return rm, m, err
 }

@@ -2,6 +2,7 @@ package kamhttp
 
 import (
 	"context"
+	"maps"
 	"math/big"
 	"net/http"
 	"regexp"
@@ -208,16 +209,24 @@ func (s *Server) registerAnalyticsAPI(api huma.API) {
 			if out.Customers.Items == nil {
 				out.Customers.Items = []kam.CustomerClass{}
 			}
-			for _, t := range []string{analytics.TierPlatinum, analytics.TierGold, analytics.TierIron, analytics.TierLead} {
-				out.Tiers[t] = TierOut{}
+			sums, err := memoized(s, ctx, "tier sums "+v.key(), func(context.Context) (map[string]TierOut, error) {
+				sums := map[string]TierOut{}
+				for _, t := range []string{analytics.TierPlatinum, analytics.TierGold, analytics.TierIron, analytics.TierLead} {
+					sums[t] = TierOut{}
+				}
+				for _, r := range run.Results {
+					t := sums[r.Tier]
+					t.Customers++
+					t.Revenue += r.NetRevenue
+					t.Profit += r.Profit
+					sums[r.Tier] = t
+				}
+				return sums, nil
+			})
+			if err != nil {
+				return nil, s.apiError(ctx, err)
 			}
-			for _, r := range run.Results {
-				t := out.Tiers[r.Tier]
-				t.Customers++
-				t.Revenue += r.NetRevenue
-				t.Profit += r.Profit
-				out.Tiers[r.Tier] = t
-			}
+			out.Tiers = maps.Clone(sums)
 			return &struct{ Body TiersOut }{out}, nil
 		})
 	register(api, need(kam.ActView, kam.ResLedger), huma.Operation{OperationID: "analytics-rfm", Method: http.MethodGet, Path: apiPrefix + "/analytics/rfm",
@@ -235,11 +244,19 @@ func (s *Server) registerAnalyticsAPI(api huma.API) {
 			if out.Customers.Items == nil {
 				out.Customers.Items = []analytics.RFM{}
 			}
-			for _, r := range scores {
-				if r.Score != "" {
-					out.Scores[r.Score]++
+			counts, err := memoized(s, ctx, "rfm counts "+v.key(), func(context.Context) (map[string]int, error) {
+				counts := map[string]int{}
+				for _, r := range scores {
+					if r.Score != "" {
+						counts[r.Score]++
+					}
 				}
+				return counts, nil
+			})
+			if err != nil {
+				return nil, s.apiError(ctx, err)
 			}
+			out.Scores = maps.Clone(counts)
 			return &struct{ Body RFMOut }{out}, nil
 		})
 	register(api, need(kam.ActView, kam.ResLedger), huma.Operation{OperationID: "analytics-migration", Method: http.MethodGet, Path: apiPrefix + "/analytics/migration",
@@ -263,11 +280,11 @@ func (s *Server) registerAnalyticsAPI(api huma.API) {
 			if err != nil {
 				return nil, err
 			}
-			rm, err := s.movesOf(ctx, in.FromRun, in.ToRun, fm, tm)
+			rm, mig, err := s.migrationOf(ctx, in.FromRun, in.ToRun, fm, tm)
 			if err != nil {
 				return nil, s.apiError(ctx, err)
 			}
-			return &struct{ Body MigrationOut }{MigrationOut{From: rm.from, To: rm.to, Migration: analytics.MigrationOfMoves(rm.moves)}}, nil
+			return &struct{ Body MigrationOut }{MigrationOut{From: rm.from, To: rm.to, Migration: mig}}, nil
 		})
 	register(api, need(kam.ActView, kam.ResLedger), huma.Operation{OperationID: "customer-classes", Method: http.MethodGet, Path: apiPrefix + "/customers/{id}/classes",
 		Summary: "A customer's class history", Tags: tags,

@@ -197,18 +197,12 @@ func (s *Server) registerBehaviourAPI(api huma.API) {
 			if err := checkGroup("group", in.Group, kam.LAMPGroups); err != nil {
 				return nil, err
 			}
-			out := LAMPOut{From: v.from, To: v.to, Groups: groupSums(v, bs, kam.LAMPGroups, func(b *analytics.Behaviour) string { return b.LAMP })}
-			for _, b := range bs {
-				switch b.LAMP {
-				case kam.LAMPCore:
-					out.CoreCustomers++
-					out.EntryRevenue = b.Growth.Revenue
-				case kam.LAMPNext:
-					out.NextCustomers++
-					out.EntryRevenue = b.Growth.Revenue
-				}
+			g, err := s.behaviourGroupsOf(ctx, v, bs)
+			if err != nil {
+				return nil, s.apiError(ctx, err)
 			}
-			out.Customers = behaviourPage(v, bs, in.Offset, in.Limit, func(b *analytics.Behaviour) bool { return in.Group == "" || b.LAMP == in.Group })
+			out := LAMPOut{From: v.from, To: v.to, Groups: g.lamp, CoreCustomers: g.core, NextCustomers: g.next, EntryRevenue: g.entry}
+			out.Customers = s.behaviourPage(ctx, v, g.ofLAMP(in.Group), in.Offset, in.Limit)
 			return &struct{ Body LAMPOut }{out}, nil
 		})
 	register(api, need(kam.ActView, kam.ResLedger), huma.Operation{OperationID: "analytics-loyalty", Method: http.MethodGet, Path: apiPrefix + "/analytics/loyalty",
@@ -224,8 +218,12 @@ func (s *Server) registerBehaviourAPI(api huma.API) {
 			if err := checkGroup("group", in.Group, append(slices.Clone(kam.LoyaltyTypes), "none")); err != nil {
 				return nil, err
 			}
-			out := LoyaltyOut{From: v.from, To: v.to, Types: groupSums(v, bs, append(slices.Clone(kam.LoyaltyTypes), "none"), loyaltyKey)}
-			out.Customers = behaviourPage(v, bs, in.Offset, in.Limit, func(b *analytics.Behaviour) bool { return in.Group == "" || loyaltyKey(b) == in.Group })
+			g, err := s.behaviourGroupsOf(ctx, v, bs)
+			if err != nil {
+				return nil, s.apiError(ctx, err)
+			}
+			out := LoyaltyOut{From: v.from, To: v.to, Types: g.loyalty}
+			out.Customers = s.behaviourPage(ctx, v, g.ofLoyalty(in.Group), in.Offset, in.Limit)
 			return &struct{ Body LoyaltyOut }{out}, nil
 		})
 	register(api, need(kam.ActView, kam.ResLedger), huma.Operation{OperationID: "analytics-growth", Method: http.MethodGet, Path: apiPrefix + "/analytics/growth",
@@ -236,26 +234,16 @@ func (s *Server) registerBehaviourAPI(api huma.API) {
 			if err != nil {
 				return nil, err
 			}
-			details, err := s.detailsOf(ctx, v.from, v.to)
+			g, err := s.growthOf(ctx, v, bs)
 			if err != nil {
 				return nil, s.apiError(ctx, err)
 			}
-			monthly, prior := portfolioMonths(v, details)
-			out := GrowthPortfolioOut{From: v.from, To: v.to, Portfolio: growthOut(analytics.GrowthOf(monthly, prior)), Months: []MonthOut{}}
-			for i, m := range monthly {
-				out.Months = append(out.Months, MonthOut{Month: analytics.AddMonths(v.from, i), Revenue: m})
+			groups, err := s.behaviourGroupsOf(ctx, v, bs)
+			if err != nil {
+				return nil, s.apiError(ctx, err)
 			}
-			for _, b := range bs {
-				switch {
-				case b.Growth.New:
-					out.New++
-				case b.Growth.YoY != nil && b.Growth.YoY.Sign() > 0:
-					out.Growing++
-				case b.Growth.YoY != nil && b.Growth.YoY.Sign() < 0:
-					out.Declining++
-				}
-			}
-			out.Customers = behaviourPage(v, bs, in.Offset, in.Limit, nil)
+			out := GrowthPortfolioOut{From: v.from, To: v.to, Portfolio: g.portfolio, Months: g.months, Growing: g.growing, Declining: g.declining, New: g.new}
+			out.Customers = s.behaviourPage(ctx, v, groups.all, in.Offset, in.Limit)
 			return &struct{ Body GrowthPortfolioOut }{out}, nil
 		})
 	register(api, need(kam.ActView, kam.ResLedger), huma.Operation{OperationID: "analytics-clv", Method: http.MethodGet, Path: apiPrefix + "/analytics/clv",
@@ -267,26 +255,16 @@ func (s *Server) registerBehaviourAPI(api huma.API) {
 			if err != nil {
 				return nil, err
 			}
-			settings, err := s.Ledger.AnalyticsSettings(ctx)
+			c, err := s.clvOf(ctx, v, bs)
 			if err != nil {
 				return nil, s.apiError(ctx, err)
 			}
-			details, err := s.detailsOf(ctx, v.from, v.to)
-			if err != nil {
-				return nil, s.apiError(ctx, err)
-			}
-			r, retention, observed := clvModel(settings.BehaviourSettings, v, details)
-			out := CLVPortfolioOut{From: v.from, To: v.to, Model: "m × Σ_{t=1..H} (r/(1+d))^t", RetentionSource: "setting", Discount: shareOf(r.CLVDiscount), Years: r.CLVYears}
-			if observed {
+			out := CLVPortfolioOut{From: v.from, To: v.to, Model: "m × Σ_{t=1..H} (r/(1+d))^t", RetentionSource: "setting", Discount: shareOf(c.rules.CLVDiscount),
+				Years: c.rules.CLVYears, Retention: shareOf(c.retention), Factor: shareOf(c.factor), Total: c.total}
+			if c.observed {
 				out.RetentionSource = "observed"
 			}
-			out.Retention, out.Factor = shareOf(retention), shareOf(analytics.CLVFactor(retention, r.CLVDiscount, r.CLVYears))
-			sorted := slices.Clone(bs)
-			for _, b := range sorted {
-				out.Total += b.CLV.Value
-			}
-			sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].CLV.Value > sorted[j].CLV.Value })
-			out.Customers = behaviourPage(v, sorted, in.Offset, in.Limit, nil)
+			out.Customers = s.behaviourPage(ctx, v, c.sorted, in.Offset, in.Limit)
 			return &struct{ Body CLVPortfolioOut }{out}, nil
 		})
 	register(api, need(kam.ActView, kam.ResLedger), huma.Operation{OperationID: "analytics-segments", Method: http.MethodGet, Path: apiPrefix + "/analytics/segments",
@@ -324,7 +302,7 @@ func (s *Server) registerBehaviourAPI(api huma.API) {
 					if err := s.auditPartView(ctx, in.ID, "behaviour"); err != nil {
 						return nil, s.apiError(ctx, err)
 					}
-					return &struct{ Body BehaviourOut }{behaviourOut(b, figureOf(v, b.CustomerID))}, nil
+					return &struct{ Body BehaviourOut }{behaviourOut(b, figureOf(s.figureIndexOf(ctx, v), b.CustomerID))}, nil
 				}
 			}
 			return nil, s.apiError(ctx, kam.Errorf(kam.ENotFound, "the customer is not in your portfolio (or not in the filter)"))
@@ -359,34 +337,17 @@ func loyaltyKey(b *analytics.Behaviour) string {
 	return b.Loyalty
 }
 
-func figureOf(v *view, id int64) kam.CustomerPeriod {
-	i, ok := slices.BinarySearchFunc(v.figures, id, func(f kam.CustomerPeriod, id int64) int {
-		switch {
-		case f.CustomerID < id:
-			return -1
-		case f.CustomerID > id:
-			return 1
-		}
-		return 0
-	})
-	if !ok {
-		return kam.CustomerPeriod{}
+// figureOf is a customer's figures in figs (none when it has none).
+func figureOf(figs map[int64]*kam.CustomerPeriod, id int64) kam.CustomerPeriod {
+	if f := figs[id]; f != nil {
+		return *f
 	}
-	return v.figures[i]
+	return kam.CustomerPeriod{}
 }
 
-// figureIndex maps the view's customers to their figures.
-func figureIndex(v *view) map[int64]*kam.CustomerPeriod {
-	m := make(map[int64]*kam.CustomerPeriod, len(v.figures))
-	for i := range v.figures {
-		m[v.figures[i].CustomerID] = &v.figures[i]
-	}
-	return m
-}
-
-// groupSums sums the behaviours by key (every key of keys present, zero or not).
-func groupSums(v *view, bs []analytics.Behaviour, keys []string, key func(*analytics.Behaviour) string) map[string]GroupOut {
-	figs := figureIndex(v)
+// groupSums sums the behaviours by key (every key of keys present, zero or not); figs are the
+// figures of the view.
+func groupSums(figs map[int64]*kam.CustomerPeriod, bs []analytics.Behaviour, keys []string, key func(*analytics.Behaviour) string) map[string]GroupOut {
 	var total kam.Money
 	sums := map[string]*GroupOut{}
 	for _, k := range keys {
@@ -413,46 +374,31 @@ func groupSums(v *view, bs []analytics.Behaviour, keys []string, key func(*analy
 	return out
 }
 
-// behaviourPage is one page of the behaviours that keep (all when nil), in their order.
-func behaviourPage(v *view, bs []analytics.Behaviour, offset, limit int, keep func(*analytics.Behaviour) bool) Page[BehaviourOut] {
-	figs := figureIndex(v)
-	var sel []analytics.Behaviour
-	if keep == nil {
-		sel = bs
-	} else {
-		for i := range bs {
-			if keep(&bs[i]) {
-				sel = append(sel, bs[i])
-			}
-		}
-	}
+// behaviourPage is one page of the behaviours sel, in their order.
+func (s *Server) behaviourPage(ctx context.Context, v *view, sel []*analytics.Behaviour, offset, limit int) Page[BehaviourOut] {
+	figs := s.figureIndexOf(ctx, v)
 	p := Page[BehaviourOut]{Items: []BehaviourOut{}, Total: len(sel), Limit: limit, Offset: offset}
 	for _, b := range page(sel, offset, limit) {
-		var f kam.CustomerPeriod
-		if fp := figs[b.CustomerID]; fp != nil {
-			f = *fp
-		}
-		p.Items = append(p.Items, behaviourOut(b, f))
+		p.Items = append(p.Items, behaviourOut(*b, figureOf(figs, b.CustomerID)))
 	}
 	return p
 }
 
 // clvModel is the lifetime value's rules and the retention it uses: the setting, or (observed)
 // the view's customers' own.
-func clvModel(set kam.BehaviourSettings, v *view, details []kam.CustomerDetail) (analytics.BehaviourRules, *big.Rat, bool) {
+func clvModel(set kam.BehaviourSettings, v *view, figs map[int64]*kam.CustomerPeriod, details []kam.CustomerDetail) (analytics.BehaviourRules, *big.Rat, bool) {
 	r := analytics.BehaviourRulesOf(set)
 	if r.CLVRetention != nil {
 		return r, r.CLVRetention, false
 	}
-	return r, analytics.Retention(selectDetails(v, details)), true
+	return r, analytics.Retention(selectDetails(v, figs, details)), true
 }
 
-// selectDetails keeps the details of the view's customers.
-func selectDetails(v *view, details []kam.CustomerDetail) []kam.CustomerDetail {
+// selectDetails keeps the details of the view's customers (figs, the view's figures).
+func selectDetails(v *view, figs map[int64]*kam.CustomerPeriod, details []kam.CustomerDetail) []kam.CustomerDetail {
 	if v.set == "" {
 		return details
 	}
-	figs := figureIndex(v)
 	out := make([]kam.CustomerDetail, 0, len(v.figures))
 	for _, d := range details {
 		if figs[d.CustomerID] != nil {
@@ -463,10 +409,10 @@ func selectDetails(v *view, details []kam.CustomerDetail) []kam.CustomerDetail {
 }
 
 // portfolioMonths sums the view's customers' monthly revenue and prior year.
-func portfolioMonths(v *view, details []kam.CustomerDetail) ([]kam.Money, kam.Money) {
+func portfolioMonths(v *view, figs map[int64]*kam.CustomerPeriod, details []kam.CustomerDetail) ([]kam.Money, kam.Money) {
 	monthly := make([]kam.Money, analytics.PeriodMonths(v.from, v.to))
 	var prior kam.Money
-	for _, d := range selectDetails(v, details) {
+	for _, d := range selectDetails(v, figs, details) {
 		for i, m := range d.Monthly {
 			if i < len(monthly) {
 				monthly[i] += m
@@ -477,8 +423,16 @@ func portfolioMonths(v *view, details []kam.CustomerDetail) ([]kam.Money, kam.Mo
 	return monthly, prior
 }
 
-// segments breaks the view down by field.
+// segments breaks the view down by field, once per generation. The answer is shared through the
+// memo: read it, never change it.
 func (s *Server) segments(ctx context.Context, v *view, bs []analytics.Behaviour, field string) (SegmentsOut, error) {
+	return memoized(s, ctx, "segments "+field+" "+v.key(), func(ctx context.Context) (SegmentsOut, error) {
+		return s.segmentsOf(ctx, v, bs, field)
+	})
+}
+
+// segmentsOf computes segments.
+func (s *Server) segmentsOf(ctx context.Context, v *view, bs []analytics.Behaviour, field string) (SegmentsOut, error) {
 	out := SegmentsOut{From: v.from, To: v.to, By: field, Segments: []SegmentOut{}}
 	details, err := s.detailsOf(ctx, v.from, v.to)
 	if err != nil {
@@ -496,7 +450,7 @@ func (s *Server) segments(ctx context.Context, v *view, bs []analytics.Behaviour
 	for i := range bs {
 		behaviour[bs[i].CustomerID] = &bs[i]
 	}
-	figs := figureIndex(v)
+	figs := s.figureIndexOf(ctx, v)
 	names := map[int64]string{}
 	var categories map[int64]map[int64]kam.Money
 	if field == "category" {

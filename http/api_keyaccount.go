@@ -33,8 +33,7 @@ func (s *Server) keyAccountsOf(ctx context.Context, from, to string, figures []k
 			return nil, err
 		}
 		abc := s.abcOf(ctx, from, to, "", figures)
-		_, tr := s.analyticsRules(ctx)
-		tiers := analytics.Tiers(figures, abc, analytics.PeriodMonths(from, to), tr)
+		tiers := s.tiersOf(ctx, &view{from: from, to: to, figures: figures}, abc)
 		return analytics.KeyAccounts(analytics.KeyAccountData{From: from, To: to, Figures: figures, Previous: prev, Inputs: in, ABC: abc, Tiers: tiers},
 			analytics.KeyAccountRulesOf(set)), nil
 	})
@@ -231,10 +230,10 @@ func portfolioRow(k analytics.KeyAccount) PortfolioRowOut {
 		Strength: ratText(k.StrengthTot), Quadrant: k.Quadrant, Measures: slices.Concat(k.Attractiveness, k.Strength), Grade: k.Grade}
 }
 
-// byTotal orders a scorecard: highest total first, then code.
-func byTotal(ks []analytics.KeyAccount) []analytics.KeyAccount {
-	out := slices.Clone(ks)
-	slices.SortStableFunc(out, func(a, b analytics.KeyAccount) int {
+// byTotal orders a scorecard: highest total first, then code. The list points into ks.
+func byTotal(ks []analytics.KeyAccount) []*analytics.KeyAccount {
+	out := pointers(ks)
+	slices.SortStableFunc(out, func(a, b *analytics.KeyAccount) int {
 		switch {
 		case a.Total == nil && b.Total == nil:
 		case a.Total == nil:
@@ -252,6 +251,76 @@ func byTotal(ks []analytics.KeyAccount) []analytics.KeyAccount {
 		return 1
 	})
 	return out
+}
+
+// byRevenueDesc orders customers by net revenue, largest first, then code. The list points into
+// ks.
+func byRevenueDesc(ks []analytics.KeyAccount) []*analytics.KeyAccount {
+	out := pointers(ks)
+	slices.SortStableFunc(out, func(a, b *analytics.KeyAccount) int {
+		if a.NetRevenue != b.NetRevenue {
+			if a.NetRevenue > b.NetRevenue {
+				return -1
+			}
+			return 1
+		}
+		if a.Code < b.Code {
+			return -1
+		}
+		return 1
+	})
+	return out
+}
+
+// pointers lists the addresses of xs's items, in order.
+func pointers[T any](xs []T) []*T {
+	out := make([]*T, len(xs))
+	for i := range xs {
+		out[i] = &xs[i]
+	}
+	return out
+}
+
+// keyAccountList is a period's key accounts in the order of a list (the scorecard's, the
+// portfolio matrix's), whole and by a key (the state, the quadrant), with each key's net revenue.
+// Shared through the memo: read it, never change it.
+type keyAccountList struct {
+	sorted  []*analytics.KeyAccount
+	by      map[string][]*analytics.KeyAccount
+	revenue map[string]kam.Money
+}
+
+// of is the list of one key (every customer for "").
+func (l *keyAccountList) of(key string) []*analytics.KeyAccount {
+	if key == "" {
+		return l.sorted
+	}
+	return l.by[key]
+}
+
+// keyAccountListOf orders ks, the key accounts of from–to, and groups them by key, once per
+// generation (name names the order and the key): 100,000 customers take a second to sort by
+// their exact totals.
+func (s *Server) keyAccountListOf(ctx context.Context, name, from, to string, ks []analytics.KeyAccount,
+	order func([]analytics.KeyAccount) []*analytics.KeyAccount, key func(*analytics.KeyAccount) string) (*keyAccountList, error) {
+	return memoized(s, ctx, name+" list "+from+" "+to, func(context.Context) (*keyAccountList, error) {
+		l := &keyAccountList{sorted: order(ks), by: map[string][]*analytics.KeyAccount{}, revenue: map[string]kam.Money{}}
+		for _, k := range l.sorted {
+			l.by[key(k)] = append(l.by[key(k)], k)
+			l.revenue[key(k)] += k.NetRevenue
+		}
+		return l, nil
+	})
+}
+
+// scorecardOf is the scorecard of from–to (ks, its key accounts) by state.
+func (s *Server) scorecardOf(ctx context.Context, from, to string, ks []analytics.KeyAccount) (*keyAccountList, error) {
+	return s.keyAccountListOf(ctx, "scorecard", from, to, ks, byTotal, func(k *analytics.KeyAccount) string { return k.State })
+}
+
+// portfolioListOf is the portfolio matrix of from–to (ks, its key accounts) by quadrant.
+func (s *Server) portfolioListOf(ctx context.Context, from, to string, ks []analytics.KeyAccount) (*keyAccountList, error) {
+	return s.keyAccountListOf(ctx, "portfolio", from, to, ks, byRevenueDesc, func(k *analytics.KeyAccount) string { return k.Quadrant })
 }
 
 func (s *Server) registerKeyAccountAPI(api huma.API) {
@@ -282,20 +351,22 @@ func (s *Server) registerKeyAccountAPI(api huma.API) {
 			if err != nil {
 				return nil, err
 			}
+			sc, err := s.scorecardOf(ctx, from, to, ks)
+			if err != nil {
+				return nil, s.apiError(ctx, err)
+			}
 			out := ScorecardOut{From: from, To: to, Threshold: set.ScorecardThreshold, Weights: set.ScorecardWeights,
 				States: map[string]int{kam.KeyAccountProposed: 0, kam.KeyAccountConfirmed: 0, kam.KeyAccountRejected: 0}}
-			var rows []ScorecardRowOut
-			for _, k := range byTotal(ks) {
-				if k.State != "" {
-					out.States[k.State]++
-				}
-				if in.State == "" || k.State == in.State {
-					rows = append(rows, scorecardRow(k))
+			for st, l := range sc.by {
+				if st != "" {
+					out.States[st] = len(l)
 				}
 			}
-			out.Customers = Page[ScorecardRowOut]{Items: page(rows, in.Offset, in.Limit), Total: len(rows), Limit: in.Limit, Offset: in.Offset}
-			if out.Customers.Items == nil {
-				out.Customers.Items = []ScorecardRowOut{}
+			rows := sc.of(in.State)
+			shown := page(rows, in.Offset, in.Limit)
+			out.Customers = Page[ScorecardRowOut]{Items: make([]ScorecardRowOut, 0, len(shown)), Total: len(rows), Limit: in.Limit, Offset: in.Offset}
+			for _, k := range shown {
+				out.Customers.Items = append(out.Customers.Items, scorecardRow(*k))
 			}
 			return &struct{ Body ScorecardOut }{out}, nil
 		})
@@ -307,23 +378,22 @@ func (s *Server) registerKeyAccountAPI(api huma.API) {
 			if err != nil {
 				return nil, err
 			}
+			pl, err := s.portfolioListOf(ctx, from, to, ks)
+			if err != nil {
+				return nil, s.apiError(ctx, err)
+			}
 			out := PortfolioOut{From: from, To: to, Cut: set.PortfolioCut, Quadrants: map[string]QuadrantOut{}}
 			for _, q := range analytics.Quadrants {
 				out.Quadrants[q] = QuadrantOut{Strategy: quadrantStrategy[q]}
 			}
-			var rows []PortfolioRowOut
-			for _, k := range byRevenueDesc(ks) {
-				q := out.Quadrants[k.Quadrant]
-				q.Customers++
-				q.Revenue += k.NetRevenue
-				out.Quadrants[k.Quadrant] = q
-				if in.Quadrant == "" || k.Quadrant == in.Quadrant {
-					rows = append(rows, portfolioRow(k))
-				}
+			for q, l := range pl.by {
+				out.Quadrants[q] = QuadrantOut{Customers: len(l), Revenue: pl.revenue[q], Strategy: quadrantStrategy[q]}
 			}
-			out.Customers = Page[PortfolioRowOut]{Items: page(rows, in.Offset, in.Limit), Total: len(rows), Limit: in.Limit, Offset: in.Offset}
-			if out.Customers.Items == nil {
-				out.Customers.Items = []PortfolioRowOut{}
+			rows := pl.of(in.Quadrant)
+			shown := page(rows, in.Offset, in.Limit)
+			out.Customers = Page[PortfolioRowOut]{Items: make([]PortfolioRowOut, 0, len(shown)), Total: len(rows), Limit: in.Limit, Offset: in.Offset}
+			for _, k := range shown {
+				out.Customers.Items = append(out.Customers.Items, portfolioRow(*k))
 			}
 			return &struct{ Body PortfolioOut }{out}, nil
 		})
@@ -417,24 +487,6 @@ func (s *Server) registerKeyAccountAPI(api huma.API) {
 				return &kam.KeyAccountEvent{Kind: kam.EventImportance, Value: b.Grade, Reason: b.Reason}, nil
 			})
 		})
-}
-
-// byRevenueDesc orders customers by net revenue, largest first, then code.
-func byRevenueDesc(ks []analytics.KeyAccount) []analytics.KeyAccount {
-	out := slices.Clone(ks)
-	slices.SortStableFunc(out, func(a, b analytics.KeyAccount) int {
-		if a.NetRevenue != b.NetRevenue {
-			if a.NetRevenue > b.NetRevenue {
-				return -1
-			}
-			return 1
-		}
-		if a.Code < b.Code {
-			return -1
-		}
-		return 1
-	})
-	return out
 }
 
 // Auditing of the key-account records and settings.

@@ -94,7 +94,7 @@ func (u *ui) fillBehaviour(ctx context.Context, L *locale.Printer, id int64, a *
 		a.BehaviourNote = L.T("card.behaviour_outside")
 		return nil
 	}
-	f := figureOf(v, id)
+	f := figureOf(u.s.figureIndexOf(ctx, v), id)
 	row := func(label, value string) {
 		a.Behaviour = append(a.Behaviour, web.FieldRow{Label: label, Value: value, Mono: true})
 	}

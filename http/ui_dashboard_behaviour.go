@@ -6,7 +6,6 @@ import (
 	"math/big"
 	"net/url"
 	"slices"
-	"sort"
 	"strconv"
 
 	"kam"
@@ -122,11 +121,14 @@ func (u *ui) dashboardBehaviour(rq *uiReq) {
 	drill := func(set behaviourSet) string { return p.url("/dashboard/behaviour/customers", set.values()) }
 
 	// The LAMP groups and the loyalty types.
-	lamp := groupSums(v, bs, kam.LAMPGroups, func(b *analytics.Behaviour) string { return b.LAMP })
+	groups, err := u.s.behaviourGroupsOf(ctx, v, bs)
+	if err != nil {
+		rq.fail(err)
+		return
+	}
+	lamp, loyalty := groups.lamp, groups.loyalty
 	page.LAMP, page.LAMPJSON = groupTable(L, "lamp-table", "lamp", kam.LAMPGroups, lamp, func(k string) string { return drill(behaviourSet{lamp: k}) })
-	loyaltyKeys := append(slices.Clone(kam.LoyaltyTypes), "none")
-	loyalty := groupSums(v, bs, loyaltyKeys, loyaltyKey)
-	page.Loyalty, page.LoyaltyJSON = groupTable(L, "loyalty-table", "loyalty", loyaltyKeys, loyalty, func(k string) string { return drill(behaviourSet{loyalty: k}) })
+	page.Loyalty, page.LoyaltyJSON = groupTable(L, "loyalty-table", "loyalty", loyaltyKeys(), loyalty, func(k string) string { return drill(behaviourSet{loyalty: k}) })
 	settings, err := u.s.Ledger.AnalyticsSettings(ctx)
 	if err != nil {
 		rq.fail(err)
@@ -138,46 +140,36 @@ func (u *ui) dashboardBehaviour(rq *uiReq) {
 	page.LoyaltyRule = L.T("behaviour.loyalty_rule", percentText(b.SwitchShift), percentText(b.LoyalRegularity), percentText(b.LoyalShare))
 
 	// Growth: the portfolio's months and trend, the customers rising and falling the most.
-	details, err := u.s.detailsOf(ctx, pf.from, pf.to)
+	gs, err := u.s.growthOf(ctx, v, bs)
 	if err != nil {
 		rq.fail(err)
 		return
 	}
-	monthly, prior := portfolioMonths(v, details)
-	g := analytics.GrowthOf(monthly, prior)
-	page.GrowthJSON = monthsChart(L, pf.from, monthly, g)
+	g := gs.growth
+	page.GrowthJSON = monthsChart(L, pf.from, gs.monthly, g)
 	page.GrowthNote = L.T("behaviour.growth_note", L.Total(int64(g.Revenue)), L.Total(int64(g.Prior)), ratioText(g.YoY), slopeText(L, g.Slope))
-	withYoY := slices.DeleteFunc(slices.Clone(bs), func(b analytics.Behaviour) bool { return b.Growth.YoY == nil })
-	sort.SliceStable(withYoY, func(i, j int) bool { return withYoY[i].Growth.YoY.Cmp(withYoY[j].Growth.YoY) > 0 })
-	var rising, falling []analytics.Behaviour
-	for _, b := range withYoY {
-		if b.Growth.YoY.Sign() > 0 && len(rising) < dashboardTop {
-			rising = append(rising, b)
-		}
+	mv, err := u.s.moversOf(ctx, v, bs)
+	if err != nil {
+		rq.fail(err)
+		return
 	}
-	for i := len(withYoY) - 1; i >= 0 && len(falling) < dashboardTop; i-- {
-		if withYoY[i].Growth.YoY.Sign() < 0 {
-			falling = append(falling, withYoY[i])
-		}
-	}
-	page.Rising = u.behaviourTable(ctx, L, "rising-table", v, rising)
-	page.Falling = u.behaviourTable(ctx, L, "falling-table", v, falling)
+	page.Rising = u.behaviourTable(ctx, L, "rising-table", v, mv.rising)
+	page.Falling = u.behaviourTable(ctx, L, "falling-table", v, mv.falling)
 
 	// Lifetime value: the model's inputs and the most valuable customers.
-	r, retention, observed := clvModel(b, v, details)
+	c, err := u.s.clvOf(ctx, v, bs)
+	if err != nil {
+		rq.fail(err)
+		return
+	}
 	source := L.T("behaviour.retention_setting")
-	if observed {
+	if c.observed {
 		source = L.T("behaviour.retention_observed")
 	}
-	var total kam.Money
-	for _, b := range bs {
-		total += b.CLV.Value
-	}
-	page.CLVNote = L.T("behaviour.clv_note", percent(retention), source, percent(r.CLVDiscount), L.Int(r.CLVYears),
-		analytics.CLVFactor(retention, r.CLVDiscount, r.CLVYears).FloatString(4), L.Total(int64(total)))
-	byCLV := slices.Clone(bs)
-	sort.SliceStable(byCLV, func(i, j int) bool { return byCLV[i].CLV.Value > byCLV[j].CLV.Value })
-	page.CLV = u.behaviourTable(ctx, L, "clv-table", v, byCLV[:min(dashboardTop, len(byCLV))])
+	total := c.total
+	page.CLVNote = L.T("behaviour.clv_note", percent(c.retention), source, percent(c.rules.CLVDiscount), L.Int(c.rules.CLVYears),
+		c.factor.FloatString(4), L.Total(int64(total)))
+	page.CLV = u.behaviourTable(ctx, L, "clv-table", v, c.sorted[:min(dashboardTop, len(c.sorted))])
 
 	// Segments.
 	for _, f := range kam.SegmentFields {
@@ -351,13 +343,13 @@ func monthsChart(L *locale.Printer, from string, monthly []kam.Money, g analytic
 }
 
 // behaviourTable lists customers with their behaviour figures.
-func (u *ui) behaviourTable(ctx context.Context, L *locale.Printer, id string, v *view, rows []analytics.Behaviour) web.LedgerTable {
+func (u *ui) behaviourTable(ctx context.Context, L *locale.Printer, id string, v *view, rows []*analytics.Behaviour) web.LedgerTable {
 	ids := make([]int64, len(rows))
 	for i, b := range rows {
 		ids[i] = b.CustomerID
 	}
 	names := u.customerNames(ctx, ids)
-	figs := figureIndex(v)
+	figs := u.s.figureIndexOf(ctx, v)
 	t := web.LedgerTable{ID: id, Empty: L.T("dashboard.empty")}
 	for _, c := range []ledgerColumn{{"", L.T("dashboard.col.rank"), "num"}, {"", L.T("ledger.col.customer"), ""},
 		{"", L.T("dashboard.col.revenue"), "num"}, {"", L.T("behaviour.col.lamp"), ""}, {"", L.T("behaviour.col.loyalty"), ""},
@@ -366,10 +358,7 @@ func (u *ui) behaviourTable(ctx context.Context, L *locale.Printer, id string, v
 		t.Columns = append(t.Columns, web.Column{Label: c.label, Class: c.class})
 	}
 	for _, b := range rows {
-		var f kam.CustomerPeriod
-		if p := figs[b.CustomerID]; p != nil {
-			f = *p
-		}
+		f := figureOf(figs, b.CustomerID)
 		yoy := ratioText(b.Growth.YoY)
 		if b.Growth.New {
 			yoy = L.T("behaviour.new")
@@ -427,7 +416,7 @@ func (u *ui) behaviourCustomers(rq *uiReq) {
 
 // behaviourRequest reads a drill-down's or a download's selection, period and filter, and the
 // behaviours of its customers; ok is false when the answer (an error) is written.
-func (u *ui) behaviourRequest(rq *uiReq, q url.Values, page bool) (behaviourSet, dashPeriod, *portfolio, []analytics.Behaviour, *view, bool) {
+func (u *ui) behaviourRequest(rq *uiReq, q url.Values, page bool) (behaviourSet, dashPeriod, *portfolio, []*analytics.Behaviour, *view, bool) {
 	set, err := behaviourSetParams(q)
 	if err != nil {
 		rq.fail(err)
@@ -445,38 +434,45 @@ func (u *ui) behaviourRequest(rq *uiReq, q url.Values, page bool) (behaviourSet,
 	return set, p, pf, rows, v, true
 }
 
-// behaviourRows are the behaviours of the portfolio's customers in set, ranked by revenue.
-func (u *ui) behaviourRows(ctx context.Context, pf *portfolio, set behaviourSet) ([]analytics.Behaviour, *view, error) {
+// behaviourRows are the behaviours of the portfolio's customers in set, ranked by revenue (a
+// list shared through the memo: read it, never change it).
+func (u *ui) behaviourRows(ctx context.Context, pf *portfolio, set behaviourSet) ([]*analytics.Behaviour, *view, error) {
 	bs, err := u.behaviourOf(ctx, pf)
 	if err != nil {
 		return nil, nil, err
 	}
 	v := &view{from: pf.from, to: pf.to, set: pf.set, figures: pf.figures}
-	var byID map[int64]*kam.CustomerDetail
-	if set.by != "" {
-		details, err := u.s.detailsOf(ctx, pf.from, pf.to)
-		if err != nil {
-			return nil, nil, err
+	rows, err := memoized(u.s, ctx, "behaviour rows "+set.values().Encode()+" "+v.key(), func(ctx context.Context) ([]*analytics.Behaviour, error) {
+		var byID map[int64]*kam.CustomerDetail
+		if set.by != "" {
+			details, err := u.s.detailsOf(ctx, pf.from, pf.to)
+			if err != nil {
+				return nil, err
+			}
+			byID = make(map[int64]*kam.CustomerDetail, len(details))
+			for i := range details {
+				byID[details[i].CustomerID] = &details[i]
+			}
 		}
-		byID = make(map[int64]*kam.CustomerDetail, len(details))
-		for i := range details {
-			byID[details[i].CustomerID] = &details[i]
+		var categories map[int64]map[int64]kam.Money
+		if set.by == "category" {
+			var err error
+			if categories, err = u.s.categoriesOf(ctx, pf.from, pf.to); err != nil {
+				return nil, err
+			}
 		}
+		var out []*analytics.Behaviour
+		for i := range bs {
+			if set.keep(&bs[i], byID[bs[i].CustomerID], categories[bs[i].CustomerID]) {
+				out = append(out, &bs[i])
+			}
+		}
+		return out, nil
+	})
+	if err != nil {
+		return nil, nil, err
 	}
-	var categories map[int64]map[int64]kam.Money
-	if set.by == "category" {
-		var err error
-		if categories, err = u.s.categoriesOf(ctx, pf.from, pf.to); err != nil {
-			return nil, nil, err
-		}
-	}
-	var out []analytics.Behaviour
-	for i := range bs {
-		if set.keep(&bs[i], byID[bs[i].CustomerID], categories[bs[i].CustomerID]) {
-			out = append(out, bs[i])
-		}
-	}
-	return out, v, nil
+	return rows, v, nil
 }
 
 // categoryName names a category by its id (text); the id when unknown.
@@ -560,15 +556,12 @@ func (u *ui) behaviourExport(rq *uiReq, format string) {
 		rq.send(d, format)
 		return
 	}
-	figs := figureIndex(view)
+	figs := u.s.figureIndexOf(ctx, view)
 	d.header = []string{"rank", "customer_code", "net_revenue", "profit", "lamp", "loyalty", "regularity", "wallet_share", "prior_wallet_share",
 		"wallet_headroom", "relationship_months", "prior_revenue", "yoy", "new", "slope", "trend", "yearly_margin", "retention", "discount", "years",
 		"clv_factor", "clv"}
 	for _, b := range rows {
-		var f kam.CustomerPeriod
-		if p := figs[b.CustomerID]; p != nil {
-			f = *p
-		}
+		f := figureOf(figs, b.CustomerID)
 		slope := ""
 		if b.Growth.Slope != nil {
 			slope = analytics.RoundMoney(b.Growth.Slope).String()

@@ -146,6 +146,18 @@ type migrationCell struct {
 	revenue   kam.Money
 }
 
+// key names the comparison in the memo.
+func (m *migration) key() string {
+	return m.by + " " + runsKey(m.from.ID, m.to.ID, [2]string{}, [2]string{})
+}
+
+// matrixOf is m.matrix, once per generation (shared: read it, never change it).
+func (u *ui) matrixOf(ctx context.Context, m *migration) (map[string]map[string]*migrationCell, error) {
+	return memoized(u.s, ctx, "migration cells "+m.key(), func(context.Context) (map[string]map[string]*migrationCell, error) {
+		return m.matrix(), nil
+	})
+}
+
 // matrix sums the moves per cell. A cell's revenue is the customers' net revenue in the later run;
 // for those gone, in the earlier one.
 func (m *migration) matrix() map[string]map[string]*migrationCell {
@@ -217,7 +229,11 @@ func (u *ui) dashboardMigration(rq *uiReq) {
 	}
 	page.FromLabel, page.ToLabel = runLabel(L, m.from), runLabel(L, m.to)
 
-	cells := m.matrix()
+	cells, err := u.matrixOf(ctx, m)
+	if err != nil {
+		rq.fail(err)
+		return
+	}
 	keys := m.keys()
 	maxCount := 0
 	for _, f := range keys {
@@ -318,12 +334,16 @@ func (u *ui) migrationCell(ctx context.Context, rq *uiReq, v url.Values) (m *mig
 	if was == "" {
 		return m, was, now, m.moves, nil
 	}
-	for _, mv := range m.moves {
-		if f, t := m.cell(mv); f == was && t == now {
-			moves = append(moves, mv)
+	moves, err = memoized(u.s, ctx, "migration cell "+was+" "+now+" "+m.key(), func(context.Context) ([]analytics.Move, error) {
+		var moves []analytics.Move
+		for _, mv := range m.moves {
+			if f, t := m.cell(mv); f == was && t == now {
+				moves = append(moves, mv)
+			}
 		}
-	}
-	return m, was, now, moves, nil
+		return moves, nil
+	})
+	return m, was, now, moves, err
 }
 
 // migrationCustomers is GET /dashboard/migration/customers?from_run=&to_run=&by=&was=&now=&page=:

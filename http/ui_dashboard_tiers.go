@@ -47,10 +47,7 @@ func (u *ui) portfolioOf(ctx context.Context, rq *uiReq, p dashPeriod) (*portfol
 	}
 	figures := v.figures
 	abc := u.s.abcOf(ctx, from, to, v.set, figures)
-	tiers, _ := memoized(u.s, ctx, "tiers "+v.key(), func(ctx context.Context) (map[int64]string, error) {
-		_, tr := u.s.analyticsRules(ctx)
-		return analytics.Tiers(figures, abc, analytics.PeriodMonths(from, to), tr), nil
-	})
+	tiers := u.s.tiersOf(ctx, v, abc)
 	return &portfolio{from: from, to: to, set: v.set, figures: figures, abc: abc, tiers: tiers}, nil
 }
 

@@ -3,6 +3,7 @@ package kamhttp
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"math/big"
 	"net/url"
@@ -86,30 +87,61 @@ func ratFloat(r *big.Rat) float64 {
 	return f
 }
 
-// keyAccountPage reads a key-account page's filter (with set), its period, the models' results
-// over it and their settings; ok is false when the answer (a bad filter, the period's error, a
-// failure) is written.
-func (u *ui) keyAccountPage(rq *uiReq, v url.Values, filter func(url.Values) (string, error)) (dashPeriod, string, []analytics.KeyAccount, kam.KeyAccountSettings, bool) {
-	var set kam.KeyAccountSettings
+// keyAccountPage is what a key-account page shows: its period, the filter of its list, the
+// models' results over the period and their settings.
+type keyAccountPage struct {
+	p        dashPeriod
+	from, to string
+	filter   string
+	ks       []analytics.KeyAccount
+	set      kam.KeyAccountSettings
+}
+
+// keyAccountPageOf reads a key-account page's filter (with filter), its period, the models'
+// results over it and their settings; ok is false when the answer (a bad filter, the period's
+// error, a failure) is written.
+func (u *ui) keyAccountPageOf(rq *uiReq, v url.Values, filter func(url.Values) (string, error)) (keyAccountPage, bool) {
+	var kp keyAccountPage
 	f, err := filter(v)
 	if err != nil {
 		rq.fail(err)
-		return dashPeriod{}, "", nil, set, false
+		return kp, false
 	}
-	p, err := parseDashPeriod(v)
+	kp.filter = f
+	kp.p, err = parseDashPeriod(v)
 	if err != nil {
-		u.periodError(rq, p)
-		return p, "", nil, set, false
+		u.periodError(rq, kp.p)
+		return kp, false
 	}
-	_, _, ks, err := u.keyAccountsOfPeriod(rq.r.Context(), rq, p)
+	kp.from, kp.to, kp.ks, err = u.keyAccountsOfPeriod(rq.r.Context(), rq, kp.p)
 	if err == nil {
-		set, err = u.s.Ledger.KeyAccountSettings(rq.r.Context())
+		kp.set, err = u.s.Ledger.KeyAccountSettings(rq.r.Context())
 	}
 	if err != nil {
 		rq.fail(err)
-		return p, "", nil, set, false
+		return kp, false
 	}
-	return p, f, ks, set, true
+	return kp, true
+}
+
+// portfolioChart is the portfolio matrix's bubbles (the largest customers) as dashboard.js
+// reads them, in the page's language.
+func (u *ui) portfolioChart(ctx context.Context, L *locale.Printer, kp keyAccountPage, pl *keyAccountList, qURL func(string) string) (string, error) {
+	key := fmt.Sprintf("portfolio chart %s %s %+v %s", kp.from, kp.to, kp.p, L.Lang)
+	return memoized(u.s, ctx, key, func(context.Context) (string, error) {
+		chart := bubbleChart{Points: [][]any{}, Cut: ratFloat(analytics.KeyAccountRulesOf(kp.set).Cut),
+			Labels: labels{Title: L.T("portfolio.chart"), X: L.T("portfolio.attractiveness"), Y: L.T("portfolio.strength")}}
+		for _, q := range analytics.Quadrants {
+			chart.Names = append(chart.Names, L.Enum("quadrant", q))
+		}
+		for _, k := range pl.sorted[:min(chartMaxPoints, len(pl.sorted))] {
+			rev := yuan(k.NetRevenue)
+			chart.Max = max(chart.Max, rev)
+			chart.Points = append(chart.Points, []any{ratFloat(k.AttractivenessTotal), ratFloat(k.StrengthTot), rev, k.CustomerID, k.Code, qURL(k.Quadrant)})
+		}
+		b, err := json.Marshal(chart)
+		return string(b), err
+	})
 }
 
 // dashboardPortfolio is GET /dashboard/portfolio?quadrant=…&period…&page=N.
@@ -117,8 +149,14 @@ func (u *ui) dashboardPortfolio(rq *uiReq) {
 	ctx := rq.r.Context()
 	L := rq.L
 	v := rq.r.URL.Query()
-	p, quadrant, ks, set, ok := u.keyAccountPage(rq, v, quadrantSet)
+	kp, ok := u.keyAccountPageOf(rq, v, quadrantSet)
 	if !ok {
+		return
+	}
+	p, quadrant, set := kp.p, kp.filter, kp.set
+	pl, err := u.s.portfolioListOf(ctx, kp.from, kp.to, kp.ks)
+	if err != nil {
+		rq.fail(err)
 		return
 	}
 	heading := L.T("portfolio.title")
@@ -138,42 +176,22 @@ func (u *ui) dashboardPortfolio(rq *uiReq) {
 		return p.url("/dashboard/portfolio", url.Values{"quadrant": {q}}) + "#quadrant-customers"
 	}
 	page.QuadrantLinks = append(page.QuadrantLinks, web.Link{Label: L.T("dashboard.all_customers"), URL: qURL(""), Active: quadrant == ""})
-	sums := map[string]*tierSum{}
 	for _, q := range analytics.Quadrants {
-		sums[q] = &tierSum{}
 		page.QuadrantLinks = append(page.QuadrantLinks, web.Link{Label: L.Enum("quadrant", q), URL: qURL(q), Active: quadrant == q})
 	}
-	sorted := byRevenueDesc(ks)
-	chart := bubbleChart{Points: [][]any{}, Cut: ratFloat(analytics.KeyAccountRulesOf(set).Cut),
-		Labels: labels{Title: L.T("portfolio.chart"), X: L.T("portfolio.attractiveness"), Y: L.T("portfolio.strength")}}
-	for _, q := range analytics.Quadrants {
-		chart.Names = append(chart.Names, L.Enum("quadrant", q))
+	if page.ChartJSON, err = u.portfolioChart(ctx, L, kp, pl, qURL); err != nil {
+		rq.fail(err)
+		return
 	}
-	var rows []analytics.KeyAccount
-	for i, k := range sorted {
-		s := sums[k.Quadrant]
-		s.customers++
-		s.revenue += k.NetRevenue
-		if i < chartMaxPoints {
-			rev := yuan(k.NetRevenue)
-			chart.Max = max(chart.Max, rev)
-			chart.Points = append(chart.Points, []any{ratFloat(k.AttractivenessTotal), ratFloat(k.StrengthTot), rev, k.CustomerID, k.Code, qURL(k.Quadrant)})
-		}
-		if quadrant == "" || k.Quadrant == quadrant {
-			rows = append(rows, k)
-		}
-	}
-	b, _ := json.Marshal(chart)
-	page.ChartJSON = string(b)
+	rows := pl.of(quadrant)
 	qt := web.LedgerTable{ID: "quadrant-table", Empty: L.T("dashboard.empty")}
 	for _, c := range []ledgerColumn{{"", L.T("portfolio.quadrant"), ""}, {"", L.T("portfolio.strategy"), ""},
 		{"", L.T("dashboard.col.customers"), "num"}, {"", L.T("dashboard.col.revenue"), "num"}} {
 		qt.Columns = append(qt.Columns, web.Column{Label: c.label, Class: c.class})
 	}
 	for _, q := range analytics.Quadrants {
-		s := sums[q]
 		qt.Rows = append(qt.Rows, web.LedgerRow{Class: "quadrant-" + q, Cells: []web.Cell{{Text: L.Enum("quadrant", q), URL: qURL(q), Class: "cls"},
-			{Text: L.T("quadrant.strategy." + q)}, {Text: L.Int(s.customers), Class: "num"}, {Text: L.Total(int64(s.revenue)), Class: "num"}}})
+			{Text: L.T("quadrant.strategy." + q)}, {Text: L.Int(len(pl.by[q])), Class: "num"}, {Text: L.Total(int64(pl.revenue[q])), Class: "num"}}})
 	}
 	page.Quadrants = qt
 	pageNo := pageParam(v, "page")
@@ -215,8 +233,14 @@ func (u *ui) dashboardScorecard(rq *uiReq) {
 	ctx := rq.r.Context()
 	L := rq.L
 	v := rq.r.URL.Query()
-	p, state, ks, set, ok := u.keyAccountPage(rq, v, stateSet)
+	kp, ok := u.keyAccountPageOf(rq, v, stateSet)
 	if !ok {
+		return
+	}
+	p, state, set := kp.p, kp.filter, kp.set
+	sc, err := u.s.scorecardOf(ctx, kp.from, kp.to, kp.ks)
+	if err != nil {
+		rq.fail(err)
 		return
 	}
 	heading := L.T("scorecard.title")
@@ -229,17 +253,10 @@ func (u *ui) dashboardScorecard(rq *uiReq) {
 		DecideYear: p.Year, DecideFrom: p.From, DecideTo: p.To}
 	page.Period = u.selector(L, p, "/dashboard/scorecard")
 	keepInPeriodLinks(&page.Period, "/dashboard/scorecard", filter)
-	counts := map[string]int{}
-	var rows []analytics.KeyAccount
-	for _, k := range byTotal(ks) {
-		counts[k.State]++
-		if state == "" || k.State == state {
-			rows = append(rows, k)
-		}
-	}
-	page.States = append(page.States, web.Link{Label: L.T("dashboard.all_customers") + " (" + L.Int(len(ks)) + ")", URL: p.url("/dashboard/scorecard", nil), Active: state == ""})
+	rows := sc.of(state)
+	page.States = append(page.States, web.Link{Label: L.T("dashboard.all_customers") + " (" + L.Int(len(kp.ks)) + ")", URL: p.url("/dashboard/scorecard", nil), Active: state == ""})
 	for _, s := range []string{kam.KeyAccountProposed, kam.KeyAccountConfirmed, kam.KeyAccountRejected} {
-		page.States = append(page.States, web.Link{Label: L.Enum("kastate", s) + " (" + L.Int(counts[s]) + ")", URL: p.url("/dashboard/scorecard", url.Values{"state": {s}}), Active: state == s})
+		page.States = append(page.States, web.Link{Label: L.Enum("kastate", s) + " (" + L.Int(len(sc.by[s])) + ")", URL: p.url("/dashboard/scorecard", url.Values{"state": {s}}), Active: state == s})
 	}
 	for _, c := range kam.ScorecardCriteria {
 		page.Columns = append(page.Columns, L.Enum("criterion", c))
@@ -287,12 +304,13 @@ func (u *ui) keyAccountDownload(rq *uiReq, table string, v url.Values) (download
 		if err != nil {
 			return d, err
 		}
+		sc, err := u.s.scorecardOf(rq.r.Context(), from, to, ks)
+		if err != nil {
+			return d, err
+		}
 		d.name = "scorecard-" + from + "-" + to
 		d.header = append(append([]string{"customer_code", "net_revenue", "profit"}, kam.ScorecardCriteria...), "total", "proposed", "state", "grade")
-		for _, k := range byTotal(ks) {
-			if state != "" && k.State != state {
-				continue
-			}
+		for _, k := range sc.of(state) {
 			row := []string{k.Code, k.NetRevenue.String(), k.Profit.String()}
 			for _, c := range k.Scorecard {
 				row = append(row, strconv.Itoa(c.Score))
@@ -308,12 +326,13 @@ func (u *ui) keyAccountDownload(rq *uiReq, table string, v url.Values) (download
 		if quadrant != "" {
 			d.name = "portfolio-" + quadrant + "-" + from + "-" + to
 		}
+		pl, err := u.s.portfolioListOf(rq.r.Context(), from, to, ks)
+		if err != nil {
+			return d, err
+		}
 		measures := slices.Concat(kam.AttractivenessMeasures, kam.StrengthMeasures)
 		d.header = append(append([]string{"customer_code", "net_revenue"}, measures...), "attractiveness", "strength", "quadrant", "grade")
-		for _, k := range byRevenueDesc(ks) {
-			if quadrant != "" && k.Quadrant != quadrant {
-				continue
-			}
+		for _, k := range pl.of(quadrant) {
 			row := []string{k.Code, k.NetRevenue.String()}
 			for _, c := range slices.Concat(k.Attractiveness, k.Strength) {
 				row = append(row, strconv.Itoa(c.Score))
@@ -352,8 +371,7 @@ func (u *ui) fillKeyAccount(rq *uiReq, p *web.CardPage, a *web.CardAnalysis) err
 		return err
 	}
 	abc := u.s.abcOf(ctx, from, to, "", figures)
-	_, tr := u.s.analyticsRules(ctx)
-	tiers := analytics.Tiers(figures, abc, analytics.PeriodMonths(from, to), tr)
+	tiers := u.s.tiersOf(ctx, &view{from: from, to: to, figures: figures}, abc)
 	back := customerURL(id, "analysis") + "#why"
 	panel := &web.KeyAccountPanel{Period: from + " – " + to, Back: back}
 	a.KeyAccount = panel
