@@ -3,6 +3,7 @@ package kamhttp
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"slices"
 	"sort"
 	"sync"
@@ -48,7 +49,7 @@ func memoized[T any](s *Server, ctx context.Context, name string, compute func(c
 		return compute(ctx)
 	}
 	var zero T
-	gen, err := s.Ledger.AnalyticsGeneration(ctx)
+	gen, err := s.generation(ctx)
 	if err != nil {
 		return zero, err
 	}
@@ -104,6 +105,47 @@ func memoized[T any](s *Server, ctx context.Context, name string, compute func(c
 		return zero, e.err
 	}
 	return e.val.(T), nil
+}
+
+// requestGeneration is the generation one request reads its memoized results at.
+type requestGeneration struct {
+	mu  sync.Mutex
+	gen string
+	ok  bool
+}
+
+type generationKey struct{}
+
+// withOneGeneration makes every memoized result that a reading request (GET, HEAD) asks for one
+// of the same generation, the one read first: the parts of an answer (a page's figures and the
+// lists sorted from them) agree, and a result derived from inputs read at one generation is
+// never kept under a later one. It saves a query per result too. Requests that write read the
+// generation at each result, after their writes.
+func withOneGeneration(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			r = r.WithContext(context.WithValue(r.Context(), generationKey{}, &requestGeneration{}))
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// generation is the analytics generation of ctx's request (withOneGeneration), or the current one.
+func (s *Server) generation(ctx context.Context) (string, error) {
+	g, _ := ctx.Value(generationKey{}).(*requestGeneration)
+	if g == nil {
+		return s.Ledger.AnalyticsGeneration(ctx)
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if !g.ok {
+		gen, err := s.Ledger.AnalyticsGeneration(ctx)
+		if err != nil {
+			return "", err
+		}
+		g.gen, g.ok = gen, true
+	}
+	return g.gen, nil
 }
 
 // The portfolio's figures and models over a period, through the memo. Their results are shared

@@ -2,6 +2,8 @@ package kamhttp
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"sync"
@@ -153,12 +155,37 @@ func TestAnalyticsMemoFollowsTheInputs(t *testing.T) {
 			t.Errorf("a rep's results computed %d times for 2 calls, want 2", n)
 		}
 
-		// The memo is bounded: the oldest results go first.
+		// A reading request sees one generation: a write while it runs does not change the results
+		// it gets, the next request gets new ones.
+		request := func() context.Context {
+			var got context.Context
+			withOneGeneration(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got = r.Context() })).
+				ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil).WithContext(ctx))
+			return got
+		}
+		first := request()
+		a := probe(first)
+		importOrders("M-4,2015-06-01,M002,乙公司,MP-1,产品,类,1,10.00,1\n")
+		if b := probe(first); b != a {
+			t.Errorf("a write during a request changed its result: %d, then %d", a, b)
+		}
+		if b := probe(request()); b == a || b != calls.Load() {
+			t.Errorf("the next request after a write got result %d, want a new one (%d)", b, calls.Load())
+		}
+
+		// The memo is bounded: the least recently used results go first.
+		kept := probe(ctx)
 		for i := range memoEntries + 1 {
 			memoized(s, ctx, "fill "+string(rune('a'+i)), func(ctx context.Context) (int, error) { return i, nil })
+			if i%8 == 0 {
+				probe(ctx) // used again and again: kept
+			}
 		}
 		if len(s.memo.entries) > memoEntries || len(s.memo.order) > memoEntries {
 			t.Errorf("memo holds %d entries, bound %d", len(s.memo.entries), memoEntries)
+		}
+		if got := probe(ctx); got != kept {
+			t.Errorf("a result used all along was dropped: computation %d, then %d", kept, got)
 		}
 	})
 }
