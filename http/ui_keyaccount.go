@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"html/template"
 	"maps"
 	"math/big"
 	"net/url"
@@ -125,10 +126,10 @@ func (u *ui) keyAccountPageOf(rq *uiReq, v url.Values, filter func(url.Values) (
 }
 
 // portfolioChart is the portfolio matrix's bubbles (the largest customers) as dashboard.js
-// reads them, in the page's language.
-func (u *ui) portfolioChart(ctx context.Context, L *locale.Printer, kp keyAccountPage, pl *keyAccountList, qURL func(string) string) (string, error) {
+// reads them, in the page's language: the chart container's data-chart attribute.
+func (u *ui) portfolioChart(ctx context.Context, L *locale.Printer, kp keyAccountPage, pl *keyAccountList, qURL func(string) string) (template.HTMLAttr, error) {
 	key := fmt.Sprintf("portfolio chart %s %s %+v %s", kp.from, kp.to, kp.p, L.Lang)
-	return memoized(u.s, ctx, key, func(context.Context) (string, error) {
+	return memoized(u.s, ctx, key, func(context.Context) (template.HTMLAttr, error) {
 		chart := bubbleChart{Points: [][]any{}, Cut: ratFloat(analytics.KeyAccountRulesOf(kp.set).Cut),
 			Labels: labels{Title: L.T("portfolio.chart"), X: L.T("portfolio.attractiveness"), Y: L.T("portfolio.strength")}}
 		for _, q := range analytics.Quadrants {
@@ -140,7 +141,7 @@ func (u *ui) portfolioChart(ctx context.Context, L *locale.Printer, kp keyAccoun
 			chart.Points = append(chart.Points, []any{ratFloat(k.AttractivenessTotal), ratFloat(k.StrengthTot), rev, k.CustomerID, k.Code, qURL(k.Quadrant)})
 		}
 		b, err := json.Marshal(chart)
-		return string(b), err
+		return web.ChartAttr(string(b)), err
 	})
 }
 
@@ -179,7 +180,7 @@ func (u *ui) dashboardPortfolio(rq *uiReq) {
 	for _, q := range analytics.Quadrants {
 		page.QuadrantLinks = append(page.QuadrantLinks, web.Link{Label: L.Enum("quadrant", q), URL: qURL(q), Active: quadrant == q})
 	}
-	if page.ChartJSON, err = u.portfolioChart(ctx, L, kp, pl, qURL); err != nil {
+	if page.Chart, err = u.portfolioChart(ctx, L, kp, pl, qURL); err != nil {
 		rq.fail(err)
 		return
 	}

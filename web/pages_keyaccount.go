@@ -1,5 +1,16 @@
 package web
 
+import (
+	"html"
+	"html/template"
+)
+
+// ChartAttr is a chart's data (JSON) as its container's data-chart attribute, escaped once: a
+// chart of thousands of points is escaped where it is built (and kept), not on every page view.
+func ChartAttr(json string) template.HTMLAttr {
+	return template.HTMLAttr(`data-chart="` + html.EscapeString(json) + `"`)
+}
+
 // --- Key accounts: the portfolio matrix, the scorecard, the card's "why this class" ---
 
 // PortfolioPage is /dashboard/portfolio: the portfolio matrix (customer attractiveness × our
@@ -12,7 +23,8 @@ type PortfolioPage struct {
 	Period    DashboardPeriod
 	Note      string
 	Quadrants LedgerTable
-	ChartJSON string
+	// Chart is the bubbles' data-chart attribute (ChartAttr).
+	Chart template.HTMLAttr
 	// Quadrant is the drill-down's quadrant ("" for every customer), QuadrantLinks choose it.
 	Quadrant, QuadrantLabel, Strategy string
 	QuadrantLinks                     []Link
