@@ -46,6 +46,9 @@ const memoEntries = 96
 // browser's reload, a client's timeout) must not abandon the work every other caller waits for.
 func memoized[T any](s *Server, ctx context.Context, name string, compute func(context.Context) (T, error)) (T, error) {
 	if !kam.SeesWholeLedger(kam.ActorFrom(ctx)) {
+		if rq, _ := ctx.Value(requestKey{}).(*requestMemo); rq != nil {
+			return requestOnce(rq, ctx, name, compute)
+		}
 		return compute(ctx)
 	}
 	var zero T
@@ -107,45 +110,73 @@ func memoized[T any](s *Server, ctx context.Context, name string, compute func(c
 	return e.val.(T), nil
 }
 
-// requestGeneration is the generation one request reads its memoized results at.
-type requestGeneration struct {
-	mu  sync.Mutex
-	gen string
-	ok  bool
+// requestMemo is what one reading request (GET, HEAD) keeps of the memo: the generation it
+// reads every memoized result at, and the results of its narrower scope (a rep's, a team's),
+// computed once for the request.
+type requestMemo struct {
+	mu    sync.Mutex
+	gen   string
+	ok    bool
+	local map[string]*requestEntry
 }
 
-type generationKey struct{}
+type requestEntry struct {
+	once sync.Once
+	val  any
+	err  error
+}
 
-// withOneGeneration makes every memoized result that a reading request (GET, HEAD) asks for one
-// of the same generation, the one read first: the parts of an answer (a page's figures and the
-// lists sorted from them) agree, and a result derived from inputs read at one generation is
-// never kept under a later one. It saves a query per result too. Requests that write read the
-// generation at each result, after their writes.
-func withOneGeneration(h http.Handler) http.Handler {
+type requestKey struct{}
+
+// withRequestMemo gives each reading request (GET, HEAD) a requestMemo. Every memoized result
+// the request asks for is then of one generation, the one read first: the parts of an answer (a
+// page's figures and the lists sorted from them) agree, a result derived from inputs read at one
+// generation is never kept under a later one, and the generation is read once. Results of a
+// narrower scope, computed for every request, are computed once per request (a rep's page reads
+// the rep's details once, not once per part). Requests that write read the generation at each
+// result, after their writes.
+func withRequestMemo(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodGet || r.Method == http.MethodHead {
-			r = r.WithContext(context.WithValue(r.Context(), generationKey{}, &requestGeneration{}))
+			r = r.WithContext(context.WithValue(r.Context(), requestKey{}, &requestMemo{}))
 		}
 		h.ServeHTTP(w, r)
 	})
 }
 
-// generation is the analytics generation of ctx's request (withOneGeneration), or the current one.
+// generation is the analytics generation of ctx's request (withRequestMemo), or the current one.
 func (s *Server) generation(ctx context.Context) (string, error) {
-	g, _ := ctx.Value(generationKey{}).(*requestGeneration)
-	if g == nil {
+	rq, _ := ctx.Value(requestKey{}).(*requestMemo)
+	if rq == nil {
 		return s.Ledger.AnalyticsGeneration(ctx)
 	}
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if !g.ok {
+	rq.mu.Lock()
+	defer rq.mu.Unlock()
+	if !rq.ok {
 		gen, err := s.Ledger.AnalyticsGeneration(ctx)
 		if err != nil {
 			return "", err
 		}
-		g.gen, g.ok = gen, true
+		rq.gen, rq.ok = gen, true
 	}
-	return g.gen, nil
+	return rq.gen, nil
+}
+
+// requestOnce is compute's result for name, computed once for rq's request.
+func requestOnce[T any](rq *requestMemo, ctx context.Context, name string, compute func(context.Context) (T, error)) (T, error) {
+	rq.mu.Lock()
+	if rq.local == nil {
+		rq.local = map[string]*requestEntry{}
+	}
+	e := rq.local[name]
+	if e == nil {
+		e = &requestEntry{}
+		rq.local[name] = e
+	}
+	rq.mu.Unlock()
+	e.once.Do(func() { e.val, e.err = compute(ctx) })
+	v, _ := e.val.(T)
+	return v, e.err
 }
 
 // The portfolio's figures and models over a period, through the memo. Their results are shared

@@ -157,12 +157,13 @@ func TestAnalyticsMemoFollowsTheInputs(t *testing.T) {
 
 		// A reading request sees one generation: a write while it runs does not change the results
 		// it gets, the next request gets new ones.
-		request := func() context.Context {
+		requestAs := func(base context.Context) context.Context {
 			var got context.Context
-			withOneGeneration(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got = r.Context() })).
-				ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil).WithContext(ctx))
+			withRequestMemo(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got = r.Context() })).
+				ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil).WithContext(base))
 			return got
 		}
+		request := func() context.Context { return requestAs(ctx) }
 		first := request()
 		a := probe(first)
 		importOrders("M-4,2015-06-01,M002,乙公司,MP-1,产品,类,1,10.00,1\n")
@@ -171,6 +172,16 @@ func TestAnalyticsMemoFollowsTheInputs(t *testing.T) {
 		}
 		if b := probe(request()); b == a || b != calls.Load() {
 			t.Errorf("the next request after a write got result %d, want a new one (%d)", b, calls.Load())
+		}
+
+		// Within one request, a rep's result is computed once; the next request computes it again.
+		repRequest := requestAs(rep)
+		before = calls.Load()
+		if a, b := probe(repRequest), probe(repRequest); a != b || calls.Load()-before != 1 {
+			t.Errorf("one request of a rep got %d and %d, %d computations; want one", a, b, calls.Load()-before)
+		}
+		if c := probe(requestAs(rep)); c != calls.Load() || calls.Load()-before != 2 {
+			t.Errorf("the rep's next request got %d after %d computations; want a new one", c, calls.Load()-before)
 		}
 
 		// The memo is bounded: the least recently used results go first.

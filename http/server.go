@@ -69,7 +69,7 @@ func (s *Server) Handler() http.Handler {
 	rt.handle("GET /healthz", public, http.HandlerFunc(s.handleHealth))
 	s.registerAPI(rt)
 	s.registerUI(rt)
-	s.handler = s.recoverPanics(securityHeaders(withRemoteAddr(withOneGeneration(rt.mux))))
+	s.handler = s.recoverPanics(securityHeaders(withRemoteAddr(withRequestMemo(rt.mux))))
 	return s.handler
 }
 
