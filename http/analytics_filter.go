@@ -110,6 +110,11 @@ func (v *view) key() string { return v.from + " " + v.to + " " + v.set }
 
 // detailsOf reads the details of every visible customer over the months from–to.
 func (s *Server) detailsOf(ctx context.Context, from, to string) ([]kam.CustomerDetail, error) {
+	if p, err := s.portfolioPeriodOf(ctx, from, to); err != nil {
+		return nil, err
+	} else if p != nil {
+		return p.Details, nil
+	}
 	return memoized(s, ctx, "details "+from+" "+to, func(ctx context.Context) ([]kam.CustomerDetail, error) {
 		return s.Ledger.PeriodDetails(ctx, from, to)
 	})

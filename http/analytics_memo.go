@@ -184,9 +184,32 @@ func requestOnce[T any](rq *requestMemo, ctx context.Context, name string, compu
 
 // figuresOf reads every visible customer's figures over the months from–to.
 func (s *Server) figuresOf(ctx context.Context, from, to string) ([]kam.CustomerPeriod, error) {
+	if p, err := s.portfolioPeriodOf(ctx, from, to); err != nil || p != nil {
+		return figuresIn(p), err
+	}
 	return memoized(s, ctx, "figures "+from+" "+to, func(ctx context.Context) ([]kam.CustomerPeriod, error) {
 		return s.Ledger.PeriodFigures(ctx, from, to)
 	})
+}
+
+// portfolioPeriodOf reads, for a caller who sees the whole ledger, everything the models of the
+// months from–to need in one pass over the rollups (kam.LedgerService.PortfolioPeriod: the
+// figures, those of the previous period, the details); nil for other callers, whose narrower
+// portfolios PeriodFigures and PeriodDetails read faster than a pass over every customer's.
+func (s *Server) portfolioPeriodOf(ctx context.Context, from, to string) (*kam.PortfolioPeriod, error) {
+	if !kam.SeesWholeLedger(kam.ActorFrom(ctx)) {
+		return nil, nil
+	}
+	return memoized(s, ctx, "period "+from+" "+to, func(ctx context.Context) (*kam.PortfolioPeriod, error) {
+		return s.Ledger.PortfolioPeriod(ctx, from, to)
+	})
+}
+
+func figuresIn(p *kam.PortfolioPeriod) []kam.CustomerPeriod {
+	if p == nil {
+		return nil
+	}
+	return p.Figures
 }
 
 // abcOf is the ABC classification of figures, the figures of from–to selected by set (a

@@ -19,12 +19,7 @@ import (
 // keyAccountsOf runs the key-account models over the period's figures (the user's scope).
 func (s *Server) keyAccountsOf(ctx context.Context, from, to string, figures []kam.CustomerPeriod) ([]analytics.KeyAccount, error) {
 	return memoized(s, ctx, "keyaccounts "+from+" "+to, func(ctx context.Context) ([]analytics.KeyAccount, error) {
-		pf, pt := analytics.PreviousPeriod(from, to)
-		prev, err := s.figuresOf(ctx, pf, pt)
-		if err != nil {
-			return nil, err
-		}
-		in, err := s.Ledger.KeyAccountInputs(ctx, from, to)
+		prev, in, err := s.keyAccountInputsOf(ctx, from, to)
 		if err != nil {
 			return nil, err
 		}
@@ -37,6 +32,29 @@ func (s *Server) keyAccountsOf(ctx context.Context, from, to string, figures []k
 		return analytics.KeyAccounts(analytics.KeyAccountData{From: from, To: to, Figures: figures, Previous: prev, Inputs: in, ABC: abc, Tiers: tiers},
 			analytics.KeyAccountRulesOf(set)), nil
 	})
+}
+
+// keyAccountInputsOf reads the figures of the period before from–to and the key-account models'
+// inputs: from the period's one-pass read for a caller who sees the whole ledger.
+func (s *Server) keyAccountInputsOf(ctx context.Context, from, to string) ([]kam.CustomerPeriod, *kam.KeyAccountInputs, error) {
+	p, err := s.portfolioPeriodOf(ctx, from, to)
+	if err != nil {
+		return nil, nil, err
+	}
+	if p != nil {
+		states, err := s.Ledger.KeyAccountStates(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Previous, kam.KeyAccountInputsOf(p.Details, states), nil
+	}
+	pf, pt := analytics.PreviousPeriod(from, to)
+	prev, err := s.figuresOf(ctx, pf, pt)
+	if err != nil {
+		return nil, nil, err
+	}
+	in, err := s.Ledger.KeyAccountInputs(ctx, from, to)
+	return prev, in, err
 }
 
 // keyAccountsOfRequest runs the key-account models over an analytics request's period and reads
