@@ -35,13 +35,8 @@ func (s *LedgerService) PortfolioPeriod(ctx context.Context, from, to string) (*
 			p.Figures[i] = kam.CustomerPeriod{CustomerID: d.CustomerID, Code: d.Code}
 			p.Previous[i] = p.Figures[i]
 		}
-		// SQLite would pick the month index and look every row up in the table; reading the
-		// table in the order of its key is more than twice as fast. A unary + keeps SQLite off
-		// the index (NOT INDEXED does not, on a table without rowid).
-		month := "month"
-		if s.db.dialect != Postgres {
-			month = "+month"
-		}
+		// In the order of the key: more than twice as fast as through the month index.
+		month := s.db.unindexed("month")
 		first := monthIndex(from)
 		err = eachRow(c.query(ctx, "SELECT customer_id, month, net_revenue, gross_profit, orders FROM sales_monthly WHERE "+month+" >= ? AND "+month+" <= ?",
 			low, to))(func(scan scanFunc) error {
@@ -90,7 +85,7 @@ func (s *LedgerService) PortfolioPeriod(ctx context.Context, from, to string) (*
 		if err != nil {
 			return err
 		}
-		return addWalletsAndFirstMonths(ctx, c, to, p.Details, index)
+		return addWalletsAndFirstMonths(ctx, c, scope, sargs, to, p.Details, index)
 	})
 	if err != nil {
 		return nil, err

@@ -36,11 +36,14 @@ const portfolio kam.BorrowRight = ""
 // ownScopeSQL is the actor's own view of files, without grants.
 func ownScopeSQL(a *kam.Actor) (string, []any) { return scopeWhere(a, kam.CustomerScope(a)) }
 
+// everyCustomer is the scope of an actor who sees every file.
+const everyCustomer = "1=1"
+
 // scopeWhere is the WHERE fragment over customers c of the files within scope s of a.
 func scopeWhere(a *kam.Actor, s kam.Scope) (string, []any) {
 	switch s {
 	case kam.ScopeAll:
-		return "1=1", nil
+		return everyCustomer, nil
 	case kam.ScopeTeam:
 		return `(c.owner_id IN (SELECT id FROM users WHERE id = ? OR supervisor_id = ?)
 			OR EXISTS (SELECT 1 FROM account_team t JOIN users tu ON tu.id = t.user_id
