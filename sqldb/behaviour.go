@@ -28,8 +28,8 @@ func (s *LedgerService) PeriodDetails(ctx context.Context, from, to string) ([]k
 		return nil, err
 	}
 	first := monthIndex(from)
-	rollup, rargs := scopedRollup("sales_monthly", scope, sargs)
-	err = eachRow(c.query(ctx, "SELECT m.customer_id, m.month, m.net_revenue FROM "+rollup+" WHERE m.month >= ? AND m.month <= ?",
+	rollup, in, rargs := scopedRollup("sales_monthly", scope, sargs)
+	err = eachRow(c.query(ctx, "SELECT m.customer_id, m.month, m.net_revenue FROM "+rollup+" WHERE "+in+"m.month >= ? AND m.month <= ?",
 		append(rargs, from, to)...))(func(scan scanFunc) error {
 		var id int64
 		var m string
@@ -47,7 +47,7 @@ func (s *LedgerService) PeriodDetails(ctx context.Context, from, to string) ([]k
 	if err != nil {
 		return nil, err
 	}
-	err = eachRow(c.query(ctx, "SELECT m.customer_id, SUM(m.net_revenue) FROM "+rollup+" WHERE m.month >= ? AND m.month <= ? GROUP BY m.customer_id",
+	err = eachRow(c.query(ctx, "SELECT m.customer_id, SUM(m.net_revenue) FROM "+rollup+" WHERE "+in+"m.month >= ? AND m.month <= ? GROUP BY m.customer_id",
 		append(rargs, yearBefore(from), yearBefore(to))...))(func(scan scanFunc) error {
 		var id int64
 		var v kam.Money
@@ -132,8 +132,8 @@ func addWalletsAndFirstMonths(ctx context.Context, c conn, scope string, sargs [
 			return err
 		}
 	}
-	rollup, rargs := scopedRollup("sales_monthly", scope, sargs)
-	return eachRow(c.query(ctx, "SELECT m.customer_id, MIN(m.month) FROM "+rollup+" WHERE m.orders > 0 GROUP BY m.customer_id", rargs...))(func(scan scanFunc) error {
+	rollup, in, rargs := scopedRollup("sales_monthly", scope, sargs)
+	return eachRow(c.query(ctx, "SELECT m.customer_id, MIN(m.month) FROM "+rollup+" WHERE "+in+"m.orders > 0 GROUP BY m.customer_id", rargs...))(func(scan scanFunc) error {
 		var id int64
 		var m string
 		if err := scan(&id, &m); err != nil {
@@ -156,13 +156,16 @@ func (db *DB) unindexed(col string) string {
 	return "+" + col
 }
 
-// scopedRollup is a rollup table as m, joined to the customers c of a scope unless the scope is
-// every customer (then the join would only cost), with the join's arguments.
-func scopedRollup(table, scope string, sargs []any) (string, []any) {
+// scopedRollup is a rollup table as m, read for the customers c of a scope: the FROM clause, the
+// start of the WHERE clause (with its AND) and its arguments. For every customer it is the table
+// alone; for a narrower scope the customers come first (CROSS JOIN fixes SQLite's order), each
+// reading its own range of the rollup's key, instead of every customer's rows of the months
+// through the month index, each looked up and most dropped.
+func scopedRollup(table, scope string, sargs []any) (from, where string, args []any) {
 	if scope == everyCustomer {
-		return table + " m", nil
+		return table + " m", "", nil
 	}
-	return table + " m JOIN customers c ON c.id = m.customer_id AND (" + scope + ")", slices.Clone(sargs)
+	return "customers c CROSS JOIN " + table + " m", "m.customer_id = c.id AND (" + scope + ") AND ", slices.Clone(sargs)
 }
 
 // walletQuery sums, per customer with wallet estimates of a year (the third argument), the
@@ -186,9 +189,9 @@ func (s *LedgerService) PeriodCategories(ctx context.Context, from, to string) (
 	// category, month) reads the table straight through and groups as it goes, in a seventh of
 	// the time.
 	month := s.db.unindexed("m.month")
-	rollup, rargs := scopedRollup("sales_category_monthly", scope, sargs)
+	rollup, in, rargs := scopedRollup("sales_category_monthly", scope, sargs)
 	rows, err := s.db.reader().query(ctx, `SELECT m.customer_id, m.category_id, SUM(m.net_revenue) FROM `+rollup+`
-		WHERE `+month+` >= ? AND `+month+` <= ? GROUP BY m.customer_id, m.category_id`, append(rargs, from, to)...)
+		WHERE `+in+month+` >= ? AND `+month+` <= ? GROUP BY m.customer_id, m.category_id`, append(rargs, from, to)...)
 	if err != nil {
 		return nil, err
 	}

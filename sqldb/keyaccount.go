@@ -44,8 +44,8 @@ func (s *LedgerService) KeyAccountInputs(ctx context.Context, from, to string) (
 	}
 	c := s.db.reader()
 	in := &kam.KeyAccountInputs{FirstMonth: map[int64]string{}, Wallet: map[int64]kam.Money{}, WalletOurs: map[int64]kam.Money{}}
-	rows, err := c.query(ctx, `SELECT m.customer_id, MIN(m.month) FROM sales_monthly m JOIN customers c ON c.id = m.customer_id
-		WHERE m.orders > 0 AND `+scope+` GROUP BY m.customer_id`, sargs...)
+	rollup, where, rargs := scopedRollup("sales_monthly", scope, sargs)
+	rows, err := c.query(ctx, "SELECT m.customer_id, MIN(m.month) FROM "+rollup+" WHERE "+where+"m.orders > 0 GROUP BY m.customer_id", rargs...)
 	if err != nil {
 		return nil, err
 	}
