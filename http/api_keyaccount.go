@@ -1,7 +1,9 @@
 package kamhttp
 
 import (
+	"cmp"
 	"context"
+	"maps"
 	"math/big"
 	"net/http"
 	"slices"
@@ -248,26 +250,45 @@ func portfolioRow(k analytics.KeyAccount) PortfolioRowOut {
 		Strength: ratText(k.StrengthTot), Quadrant: k.Quadrant, Measures: slices.Concat(k.Attractiveness, k.Strength), Grade: k.Grade}
 }
 
-// byTotal orders a scorecard: highest total first, then code. The list points into ks.
+// byTotal orders a scorecard: highest total first, then code. The list points into ks. Totals
+// are weighted means of 1–5 scores, so a portfolio has few distinct ones: they are ranked once,
+// and the customers sorted by rank, instead of comparing fractions 100,000 × log n times.
 func byTotal(ks []analytics.KeyAccount) []*analytics.KeyAccount {
 	out := pointers(ks)
-	slices.SortStableFunc(out, func(a, b *analytics.KeyAccount) int {
-		switch {
-		case a.Total == nil && b.Total == nil:
-		case a.Total == nil:
-			return 1
-		case b.Total == nil:
-			return -1
-		default:
-			if c := b.Total.Cmp(a.Total); c != 0 {
-				return c
-			}
+	names := make([]string, len(out))
+	keys := make(map[string]*big.Rat)
+	for i, k := range out {
+		if k.Total != nil {
+			names[i] = k.Total.RatString()
+			keys[names[i]] = k.Total
 		}
-		if a.Code < b.Code {
-			return -1
+	}
+	distinct := slices.Collect(maps.Keys(keys))
+	slices.SortFunc(distinct, func(a, b string) int { return keys[b].Cmp(keys[a]) })
+	rank := make(map[string]int, len(distinct))
+	for i, t := range distinct {
+		rank[t] = i
+	}
+	type ranked struct {
+		k    *analytics.KeyAccount
+		rank int
+	}
+	rs := make([]ranked, len(out))
+	for i, k := range out {
+		rs[i] = ranked{k, len(distinct)} // no total: last
+		if k.Total != nil {
+			rs[i].rank = rank[names[i]]
 		}
-		return 1
+	}
+	slices.SortFunc(rs, func(a, b ranked) int {
+		if a.rank != b.rank {
+			return cmp.Compare(a.rank, b.rank)
+		}
+		return cmp.Compare(a.k.Code, b.k.Code)
 	})
+	for i := range rs {
+		out[i] = rs[i].k
+	}
 	return out
 }
 
