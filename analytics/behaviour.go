@@ -83,7 +83,47 @@ func GrowthOf(monthly []kam.Money, prior kam.Money) Growth {
 	if n < 2 {
 		return g
 	}
-	// slope = (n Σxy − Σx Σy) / (n Σx² − (Σx)²), exactly, in big integers.
+	g.Slope, g.Trend = slopeOf(monthly)
+	return g
+}
+
+// slopeOf is the least-squares slope of monthly (two months or more) and the trend:
+// slope = (n Σxy − Σx Σy) / (n Σx² − (Σx)²), exactly. In int64 when no sum can overflow
+// (|n Σxy| and |Σx Σy| are at most n³ max|y|): a customer's 12 months are then a few integer
+// operations instead of a dozen big-integer allocations; else in big integers.
+func slopeOf(monthly []kam.Money) (slope, trend *big.Rat) {
+	n := int64(len(monthly))
+	var peak int64
+	for _, m := range monthly {
+		a := int64(m)
+		if a < 0 {
+			a = -a
+		}
+		if a < 0 { // the most negative int64
+			return slopeBig(monthly)
+		}
+		peak = max(peak, a)
+	}
+	if n > 1<<10 || peak >= (1<<62)/(n*n*n) {
+		return slopeBig(monthly)
+	}
+	var sx, sxx, sy, sxy int64
+	for i, m := range monthly {
+		x := int64(i)
+		sx += x
+		sxx += x * x
+		sy += int64(m)
+		sxy += x * int64(m)
+	}
+	slope = big.NewRat(n*sxy-sx*sy, n*sxx-sx*sx)
+	if sy > 0 {
+		trend = new(big.Rat).Quo(slope, big.NewRat(sy, n))
+	}
+	return slope, trend
+}
+
+func slopeBig(monthly []kam.Money) (slope, trend *big.Rat) {
+	n := int64(len(monthly))
 	var sx, sxx int64
 	sy, sxy := new(big.Int), new(big.Int)
 	for i, m := range monthly {
@@ -96,12 +136,11 @@ func GrowthOf(monthly []kam.Money, prior kam.Money) Growth {
 	}
 	num := new(big.Int).Sub(new(big.Int).Mul(big.NewInt(n), sxy), new(big.Int).Mul(big.NewInt(sx), sy))
 	den := big.NewInt(n*sxx - sx*sx)
-	g.Slope = new(big.Rat).SetFrac(num, den)
+	slope = new(big.Rat).SetFrac(num, den)
 	if sy.Sign() > 0 {
-		mean := new(big.Rat).SetFrac(sy, big.NewInt(n))
-		g.Trend = new(big.Rat).Quo(g.Slope, mean)
+		trend = new(big.Rat).Quo(slope, new(big.Rat).SetFrac(sy, big.NewInt(n)))
 	}
-	return g
+	return slope, trend
 }
 
 // Behaviour is one customer's behaviour figures and groups over a period.

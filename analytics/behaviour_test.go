@@ -229,3 +229,35 @@ func hasField(e *kam.Error, field string) bool {
 	}
 	return false
 }
+
+// TestSlopeIntegerPath: the integer slope agrees exactly with the big-integer one, on random
+// series of every length from 2 to 36 months with signs mixed and values up to the bound where
+// the integer path gives way, and a series past the bound is still exact.
+func TestSlopeIntegerPath(t *testing.T) {
+	seed := uint64(7)
+	next := func() uint64 { seed = seed*6364136223846793005 + 1442695040888963407; return seed >> 1 }
+	for n := 2; n <= 36; n++ {
+		bound := int64(1<<62) / int64(n*n*n)
+		for trial := 0; trial < 200; trial++ {
+			monthly := make([]kam.Money, n)
+			for i := range monthly {
+				v := int64(next() % uint64(bound))
+				if trial%3 == 0 {
+					v %= 1000_0000 // everyday sizes
+				}
+				if next()%4 == 0 {
+					v = -v
+				}
+				monthly[i] = kam.Money(v)
+			}
+			s1, t1 := slopeOf(monthly)
+			s2, t2 := slopeBig(monthly)
+			ratEq(t, "slope", s1, s2)
+			ratEq(t, "trend", t1, t2)
+		}
+	}
+	huge := []kam.Money{kam.Money(1 << 61), 0, kam.Money(1 << 61)}
+	s, tr := slopeOf(huge)
+	ratEq(t, "slope past the bound", s, rat(0, 1))
+	ratEq(t, "trend past the bound", tr, rat(0, 1))
+}
