@@ -275,8 +275,8 @@ func (tx *Tx) insertEach(table, columns string, n int, row func(i int, args []an
 	}
 	per := max(1, min(500, 30000/len(cols)))
 	args := make([]any, 0, per*len(cols))
-	for start := 0; start < n; start += per {
-		end := min(start+per, n)
+	for start, end := 0, 0; start < n; start = end {
+		end = start + chunkRows(n-start, per)
 		args = args[:0]
 		for i := start; i < end; i++ {
 			args = row(i, args)

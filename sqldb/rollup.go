@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"fmt"
+	"math/bits"
 	"sort"
 	"strings"
 
@@ -298,8 +299,8 @@ func (tx *Tx) upsertAdd(table string, keys, values []string, n int, row func(i i
 		return tx.upsertAddByCopy(table, cols, suffix, n, row)
 	}
 	args := make([]any, 0, flushRows*len(cols))
-	for start := 0; start < n; start += flushRows {
-		end := min(start+flushRows, n)
+	for start, end := 0, 0; start < n; start = end {
+		end = start + chunkRows(n-start, flushRows)
 		args = args[:0]
 		for i := start; i < end; i++ {
 			args = row(i, args)
@@ -342,11 +343,22 @@ func (tx *Tx) upsertAddByCopy(table string, cols []string, suffix string, n int,
 // colConst is a column whose value is the same in every row: a SQL literal.
 type colConst struct{ col, literal string }
 
+// chunkRows is how many of n remaining rows the next multi-row statement of at most per rows
+// writes: per, or for the rest a power of two. Statements are prepared once per transaction, and
+// a rest of any size would prepare one for each size met: hundreds of statements of hundreds of
+// rows each, held until the commit, that made the memory of large imports grow with the file.
+func chunkRows(n, per int) int {
+	if n >= per {
+		return per
+	}
+	return 1 << (bits.Len(uint(n)) - 1)
+}
+
 // insertMany inserts rows in multi-row statements of at most per rows; statements of a full
 // batch are prepared once per transaction. consts are columns with one value for all rows.
 func (tx *Tx) insertMany(table string, cols []string, rows [][]any, suffix string, per int, consts ...colConst) error {
 	for len(rows) > 0 {
-		n := min(per, len(rows))
+		n := chunkRows(len(rows), per)
 		q := insertSQL(table, cols, n, consts...) + suffix
 		args := make([]any, 0, n*len(cols))
 		for _, r := range rows[:n] {

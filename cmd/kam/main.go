@@ -54,8 +54,15 @@ func main() {
 			defer f.Close()
 		}
 	}
+	// KAM_MEMPROFILE names a file for a Go heap profile taken at the command's largest heap: what
+	// holds the memory of a large import.
+	stopMem := func() {}
+	if path := os.Getenv("KAM_MEMPROFILE"); path != "" {
+		stopMem = startMemProfile(path)
+	}
 	err := a.root().ExecuteContext(ctx)
 	pprof.StopCPUProfile() // before os.Exit, which runs no deferred call
+	stopMem()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "kam:", err)
 		var e *kam.Error
