@@ -52,3 +52,11 @@ func (db *DB) InsertCategoriesInBatches(ctx context.Context, sizes []int, per in
 	err = tx.QueryRow("SELECT count(*) FROM product_categories").Scan(&stored)
 	return prepared, stored, err
 }
+
+// FlushRollupsAt makes import sessions add their rollup deltas to the tables once they hold n
+// keys, until restore is called.
+func FlushRollupsAt(n int) (restore func()) {
+	old := maxDelta
+	maxDelta = n
+	return func() { maxDelta = old }
+}

@@ -67,8 +67,9 @@ type unitKey struct {
 	name     string
 }
 
-// maxDelta bounds the rollup deltas held in memory before they are added to the tables.
-const maxDelta = 200_000
+// maxDelta bounds the rollup deltas held in memory before they are added to the tables (a
+// variable for tests).
+var maxDelta = 200_000
 
 // BeginImport starts an import session.
 func (s *LedgerService) BeginImport(ctx context.Context, st kam.ImportStart) (kam.ImportSession, error) {
@@ -370,6 +371,7 @@ func (is *importSession) createCustomers(cs []*kam.Customer) error {
 			{Field: "status", New: json.RawMessage(mustJSON(c.Status))}})
 		changes = append(changes, []any{c.ID, "customer", c.ID, "create", 1, is.a.UserID, now, fields, "{}"})
 		is.customers[c.Code] = &customerRef{id: c.ID, name: c.Name}
+		is.delta.newCustomer(c.ID)
 	}
 	cols := "id, code, name, name_key, status, stage, owner_id, tags, team, custom_fields, version, created_at, updated_at"
 	if tx.db.dialect == Postgres {

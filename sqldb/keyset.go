@@ -29,14 +29,20 @@ const (
 
 func newKeySet() *keySet { return &keySet{seed: maphash.MakeSeed()} }
 
-// hashes are the two halves of a string's 64-bit hash; probe i is h1 + i·h2 (double hashing).
-func (s *keySet) hashes(key string) (uint64, uint64) {
-	h := maphash.String(s.seed, key)
-	return h & 0xffffffff, h>>32 | 1
-}
-
 // Add remembers key.
-func (s *keySet) Add(key string) {
+func (s *keySet) Add(key string) { s.addHash(maphash.String(s.seed, key)) }
+
+// MayHold is false only for a key never added.
+func (s *keySet) MayHold(key string) bool { return s.mayHoldHash(maphash.String(s.seed, key)) }
+
+// keySetHash is the hash under which a set remembers a key of any comparable type (with
+// addHash and mayHoldHash).
+func keySetHash[K comparable](s *keySet, key K) uint64 { return maphash.Comparable(s.seed, key) }
+
+// hashes are the two halves of a key's 64-bit hash; probe i is h1 + i·h2 (double hashing).
+func hashes(h uint64) (uint64, uint64) { return h & 0xffffffff, h>>32 | 1 }
+
+func (s *keySet) addHash(h uint64) {
 	if len(s.filters) == 0 || s.filters[len(s.filters)-1].n >= s.filters[len(s.filters)-1].cap {
 		c := keySetFirst
 		if len(s.filters) > 0 {
@@ -45,7 +51,7 @@ func (s *keySet) Add(key string) {
 		s.filters = append(s.filters, bloom{bits: make([]uint64, (c*bloomPerKey+bloomWordLen-1)/bloomWordLen), cap: c})
 	}
 	f := &s.filters[len(s.filters)-1]
-	h1, h2 := s.hashes(key)
+	h1, h2 := hashes(h)
 	m := uint64(len(f.bits) * bloomWordLen)
 	for i := uint64(0); i < bloomProbes; i++ {
 		b := (h1 + i*h2) % m
@@ -54,9 +60,8 @@ func (s *keySet) Add(key string) {
 	f.n++
 }
 
-// MayHold is false only for a key never added.
-func (s *keySet) MayHold(key string) bool {
-	h1, h2 := s.hashes(key)
+func (s *keySet) mayHoldHash(h uint64) bool {
+	h1, h2 := hashes(h)
 	for fi := range s.filters {
 		f := &s.filters[fi]
 		m := uint64(len(f.bits) * bloomWordLen)

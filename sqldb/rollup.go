@@ -1,9 +1,10 @@
 package sqldb
 
 import (
+	"cmp"
 	"fmt"
 	"math/bits"
-	"sort"
+	"slices"
 	"strings"
 
 	"kam"
@@ -65,6 +66,11 @@ type rollupDelta struct {
 	months     map[monthKey]*salesAgg
 	categories map[categoryKey]*salesAgg
 	costs      map[costKey]*costAgg
+	// newCustomers are the customers the transaction created (see newCustomer), flushed the
+	// keys of their rows that flushes wrote: a key of a new customer not written yet has no
+	// stored row to add to.
+	newCustomers map[int64]struct{}
+	flushed      *keySet
 }
 
 func newRollupDelta() *rollupDelta {
@@ -206,7 +212,8 @@ func (d *rollupDelta) cost(customer int64, date, code string, amount kam.Money, 
 const flushRows = 200
 
 // flush adds the deltas to the stored rollups and empties them. Keys are written in a fixed order,
-// which keeps concurrent writers from deadlocking on PostgreSQL.
+// which keeps concurrent writers from deadlocking on PostgreSQL. Keys that cannot have a stored
+// row yet (fresh) are inserted as they are, without looking for one to add to.
 func (tx *Tx) flushRollups(d *rollupDelta) error {
 	if d.size() > 0 {
 		tx.rollupsChanged = true
@@ -215,74 +222,103 @@ func (tx *Tx) flushRollups(d *rollupDelta) error {
 	addSales := func(args []any, a *salesAgg) []any {
 		return append(args, a.net, a.returns, a.cost, a.net-a.cost, a.orders, a.lines, a.quantity)
 	}
-	keys := make([]monthKey, 0, len(d.months))
-	for k, a := range d.months {
-		if !a.zero() {
-			keys = append(keys, k)
-		}
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		if keys[i].customer != keys[j].customer {
-			return keys[i].customer < keys[j].customer
-		}
-		return keys[i].month < keys[j].month
-	})
-	err := tx.upsertAdd("sales_monthly", []string{"customer_id", "month"}, salesCols, len(keys), func(i int, args []any) []any {
-		k := keys[i]
-		return addSales(append(args, k.customer, monthText(k.month)), d.months[k])
-	})
+	err := flushRollup(tx, d, "sales_monthly", []string{"customer_id", "month"}, salesCols, d.months,
+		func(k monthKey) int64 { return k.customer },
+		func(a, b monthKey) int {
+			return cmp.Or(cmp.Compare(a.customer, b.customer), cmp.Compare(a.month, b.month))
+		},
+		func(k monthKey, a *salesAgg, args []any) []any {
+			return addSales(append(args, k.customer, monthText(k.month)), a)
+		})
 	if err != nil {
 		return err
 	}
-	ckeys := make([]categoryKey, 0, len(d.categories))
-	for k, a := range d.categories {
-		if !a.zero() {
-			ckeys = append(ckeys, k)
-		}
-	}
-	sort.Slice(ckeys, func(i, j int) bool {
-		a, b := ckeys[i], ckeys[j]
-		if a.customer != b.customer {
-			return a.customer < b.customer
-		}
-		if a.category != b.category {
-			return a.category < b.category
-		}
-		return a.month < b.month
-	})
-	err = tx.upsertAdd("sales_category_monthly", []string{"customer_id", "category_id", "month"}, salesCols, len(ckeys), func(i int, args []any) []any {
-		k := ckeys[i]
-		return addSales(append(args, k.customer, k.category, monthText(k.month)), d.categories[k])
-	})
+	err = flushRollup(tx, d, "sales_category_monthly", []string{"customer_id", "category_id", "month"}, salesCols, d.categories,
+		func(k categoryKey) int64 { return k.customer },
+		func(a, b categoryKey) int {
+			return cmp.Or(cmp.Compare(a.customer, b.customer), cmp.Compare(a.category, b.category), cmp.Compare(a.month, b.month))
+		},
+		func(k categoryKey, a *salesAgg, args []any) []any {
+			return addSales(append(args, k.customer, k.category, monthText(k.month)), a)
+		})
 	if err != nil {
 		return err
 	}
-	xkeys := make([]costKey, 0, len(d.costs))
-	for k, a := range d.costs {
-		if *a != (costAgg{}) {
-			xkeys = append(xkeys, k)
-		}
-	}
-	sort.Slice(xkeys, func(i, j int) bool {
-		a, b := xkeys[i], xkeys[j]
-		if a.customer != b.customer {
-			return a.customer < b.customer
-		}
-		if a.month != b.month {
-			return a.month < b.month
-		}
-		return a.code < b.code
-	})
-	err = tx.upsertAdd("cost_monthly", []string{"customer_id", "month", "expense_code"}, []string{"amount", "entries"}, len(xkeys), func(i int, args []any) []any {
-		k := xkeys[i]
-		a := d.costs[k]
-		return append(args, k.customer, monthText(k.month), k.code, a.amount, a.entries)
-	})
+	err = flushRollup(tx, d, "cost_monthly", []string{"customer_id", "month", "expense_code"}, []string{"amount", "entries"}, d.costs,
+		func(k costKey) int64 { return k.customer },
+		func(a, b costKey) int {
+			return cmp.Or(cmp.Compare(a.customer, b.customer), cmp.Compare(a.month, b.month), strings.Compare(a.code, b.code))
+		},
+		func(k costKey, a *costAgg, args []any) []any {
+			return append(args, k.customer, monthText(k.month), k.code, a.amount, a.entries)
+		})
 	if err != nil {
 		return err
 	}
-	*d = *newRollupDelta()
+	d.months, d.categories, d.costs = map[monthKey]*salesAgg{}, map[categoryKey]*salesAgg{}, map[costKey]*costAgg{}
 	return nil
+}
+
+// flushRollup writes the non-zero deltas of one rollup table (key columns, then value columns,
+// as row appends them), in the order of less.
+func flushRollup[K comparable, V comparable](tx *Tx, d *rollupDelta, table string, keyCols, valCols []string, m map[K]*V,
+	customer func(K) int64, less func(a, b K) int, row func(K, *V, []any) []any) error {
+	var zero V
+	var stored, fresh []K
+	for k, a := range m {
+		switch {
+		case *a == zero:
+		case freshKey(d, customer(k), k):
+			fresh = append(fresh, k)
+		default:
+			stored = append(stored, k)
+		}
+	}
+	slices.SortFunc(stored, less)
+	err := tx.upsertAdd(table, keyCols, valCols, len(stored), func(i int, args []any) []any { return row(stored[i], m[stored[i]], args) })
+	if err != nil {
+		return err
+	}
+	slices.SortFunc(fresh, less)
+	cols := append(append([]string{}, keyCols...), valCols...)
+	if err := tx.insertNew(table, cols, len(fresh), func(i int, args []any) []any { return row(fresh[i], m[fresh[i]], args) }); err != nil {
+		return err
+	}
+	for _, k := range fresh {
+		wroteKey(d, k)
+	}
+	return nil
+}
+
+// newCustomer records a customer the transaction created: it has no rollup rows but those the
+// delta writes.
+func (d *rollupDelta) newCustomer(id int64) {
+	if d.newCustomers == nil {
+		d.newCustomers, d.flushed = map[int64]struct{}{}, newKeySet()
+	}
+	d.newCustomers[id] = struct{}{}
+}
+
+// freshKey tells whether the row of key (of customer) cannot be stored: the customer is new, and no
+// flush wrote the key yet (the set of keys written may answer maybe for one it did not: the
+// key is then added to as if stored, which finds nothing to add to and inserts it).
+func freshKey[K comparable](d *rollupDelta, customer int64, key K) bool {
+	if _, ok := d.newCustomers[customer]; !ok {
+		return false
+	}
+	return !d.flushed.mayHoldHash(keySetHash(d.flushed, key))
+}
+
+// wroteKey records that a flush wrote the row of a fresh key.
+func wroteKey[K comparable](d *rollupDelta, key K) { d.flushed.addHash(keySetHash(d.flushed, key)) }
+
+// insertNew writes n rows that no stored row has the key of: COPY on PostgreSQL, multi-row
+// INSERTs elsewhere.
+func (tx *Tx) insertNew(table string, cols []string, n int, row func(i int, args []any) []any) error {
+	if tx.sqlConn != nil {
+		return tx.copyEach(table, cols, n, row)
+	}
+	return tx.insertChunks(table, cols, "", n, row)
 }
 
 // upsertAdd writes n rows (key columns, then value columns; row appends row i's values to args),
@@ -298,6 +334,12 @@ func (tx *Tx) upsertAdd(table string, keys, values []string, n int, row func(i i
 	if tx.sqlConn != nil && n > flushRows {
 		return tx.upsertAddByCopy(table, cols, suffix, n, row)
 	}
+	return tx.insertChunks(table, cols, suffix, n, row)
+}
+
+// insertChunks writes n rows (row appends row i's values to args) in multi-row INSERT statements
+// of flushRows rows at most, each followed by suffix.
+func (tx *Tx) insertChunks(table string, cols []string, suffix string, n int, row func(i int, args []any) []any) error {
 	args := make([]any, 0, flushRows*len(cols))
 	for start, end := 0, 0; start < n; start = end {
 		end = start + chunkRows(n-start, flushRows)
@@ -306,7 +348,22 @@ func (tx *Tx) upsertAdd(table string, keys, values []string, n int, row func(i i
 			args = row(i, args)
 		}
 		if _, err := tx.execPrepared(insertSQL(table, cols, end-start)+suffix, args...); err != nil {
-			return fmt.Errorf("update %s: %w", table, err)
+			return fmt.Errorf("write %s: %w", table, err)
+		}
+	}
+	return nil
+}
+
+// copyEach copies n rows into table on PostgreSQL, ten thousand at a time.
+func (tx *Tx) copyEach(table string, cols []string, n int, row func(i int, args []any) []any) error {
+	rows := make([][]any, 0, min(n, 10000))
+	for start := 0; start < n; start += 10000 {
+		rows = rows[:0]
+		for i := start; i < min(start+10000, n); i++ {
+			rows = append(rows, row(i, make([]any, 0, len(cols))))
+		}
+		if err := tx.copyRows(table, cols, rows); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -322,15 +379,8 @@ func (tx *Tx) upsertAddByCopy(table string, cols []string, suffix string, n int,
 	if _, err := tx.Exec("TRUNCATE " + tmp); err != nil {
 		return err
 	}
-	rows := make([][]any, 0, min(n, 10000))
-	for start := 0; start < n; start += 10000 {
-		rows = rows[:0]
-		for i := start; i < min(start+10000, n); i++ {
-			rows = append(rows, row(i, make([]any, 0, len(cols))))
-		}
-		if err := tx.copyRows(tmp, cols, rows); err != nil {
-			return err
-		}
+	if err := tx.copyEach(tmp, cols, n, row); err != nil {
+		return err
 	}
 	list := strings.Join(cols, ", ")
 	// ORDER BY the key: rows are locked in one order by every writer, so none deadlock.
