@@ -50,6 +50,8 @@ type importSession struct {
 	nextID          map[string]int64
 	idPool          map[string][]int64
 	sequences       map[string]string // PostgreSQL: each table's id sequence
+	// newProducts are the rows of products created and not written yet (see writeProducts).
+	newProducts [][]any
 }
 
 type customerRef struct {
@@ -538,13 +540,24 @@ func (is *importSession) product(code, name, category, codeField string) (*produ
 		return nil, nil, err
 	}
 	p := &productRef{category: cat}
-	err = is.tx.QueryRow(`INSERT INTO products (code, name, category_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
-		code, strings.TrimSpace(name), nullIfZero(cat), is.tx.db.timeArg(is.tx.now), is.tx.db.timeArg(is.tx.now)).Scan(&p.id)
-	if err != nil {
+	if p.id, err = is.takeID("products"); err != nil {
 		return nil, nil, err
 	}
+	now := is.tx.db.timeArg(is.tx.now)
+	is.newProducts = append(is.newProducts, []any{p.id, code, strings.TrimSpace(name), nullIfZero(cat), now, now})
 	is.products[code] = p
 	return p, nil, nil
+}
+
+// writeProducts writes the products created since the last call, in bulk: an import of order
+// lines meets thousands of new products, and one statement each cost as many round trips.
+func (is *importSession) writeProducts() error {
+	if len(is.newProducts) == 0 {
+		return nil
+	}
+	err := is.tx.insertRows("products", "id, code, name, category_id, created_at, updated_at", is.newProducts)
+	is.newProducts = is.newProducts[:0]
+	return err
 }
 
 func nullIfZero(v int64) any {

@@ -361,6 +361,9 @@ func (is *importSession) Products(rows []kam.ProductRow) ([]kam.RowResult, error
 				res[i] = *rej
 				continue
 			}
+			if err := is.writeProducts(); err != nil {
+				return nil, err
+			}
 			if _, err := is.tx.Exec("UPDATE products SET uom = ?, list_price = ? WHERE id = ?", r.UOM, r.ListPrice, np.id); err != nil {
 				return nil, err
 			}

@@ -277,6 +277,9 @@ func (is *importSession) OrderLines(rows []kam.OrderLineRow) ([]kam.RowResult, e
 			res[i].Outcome = kam.Updated
 		}
 	}
+	if err := is.writeProducts(); err != nil {
+		return nil, err
+	}
 	if err := is.insertOrders(newOrders); err != nil {
 		return nil, err
 	}
