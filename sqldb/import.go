@@ -52,6 +52,8 @@ type importSession struct {
 	sequences       map[string]string // PostgreSQL: each table's id sequence
 	// newProducts are the rows of products created and not written yet (see writeProducts).
 	newProducts [][]any
+	// noStoredCustomers and noStoredProducts: the table was empty when the import began.
+	noStoredCustomers, noStoredProducts bool
 }
 
 type customerRef struct {
@@ -134,10 +136,14 @@ func (is *importSession) init() error {
 	if err := is.loadCategories(); err != nil {
 		return err
 	}
-	var anyOrder int
-	if err := tx.QueryRow("SELECT count(*) FROM (SELECT 1 FROM orders LIMIT 1) AS o").Scan(&anyOrder); err != nil {
+	var anyOrder, anyCustomer, anyProduct int
+	if err := tx.QueryRow(`SELECT (SELECT count(*) FROM (SELECT 1 FROM orders LIMIT 1) AS o), (SELECT count(*) FROM (SELECT 1 FROM customers LIMIT 1) AS c),
+		(SELECT count(*) FROM (SELECT 1 FROM products LIMIT 1) AS p)`).Scan(&anyOrder, &anyCustomer, &anyProduct); err != nil {
 		return err
 	}
+	// A first import into an empty ledger: every customer and product it meets is one it made
+	// (and holds), so codes it does not hold need no lookup.
+	is.noStoredCustomers, is.noStoredProducts = anyCustomer == 0, anyProduct == 0
 	if anyOrder == 0 {
 		is.evicted = newKeySet()
 	}
@@ -243,6 +249,9 @@ func anySlice[T any](v []T) []any {
 
 // resolveCustomers fills the customer cache for codes not seen yet, within the actor's scope.
 func (is *importSession) resolveCustomers(codes []string) error {
+	if is.noStoredCustomers {
+		return nil
+	}
 	var missing []string
 	seen := map[string]bool{}
 	for _, c := range codes {
@@ -466,6 +475,9 @@ func (is *importSession) customer(code, codeField string) (int64, *kam.RowResult
 
 // resolveProducts fills the product cache for codes not seen yet.
 func (is *importSession) resolveProducts(codes []string) error {
+	if is.noStoredProducts {
+		return nil
+	}
 	var missing []string
 	seen := map[string]bool{}
 	for _, c := range codes {

@@ -147,7 +147,7 @@ func TestImportRollupFlushes(t *testing.T) {
 }
 
 // The products an import creates are written in bulk at the end of each batch: lines of later
-// batches and rows of the same batch find them, a products import updates one it created in the
+// batches and rows of the same batch find them (into an empty ledger without looking them up), a products import updates one it created in the
 // same batch, and the category rollups follow their categories.
 func TestImportCreatesProducts(t *testing.T) {
 	sqldbtest.ForEachDialect(t, func(t *testing.T, db *sqldb.DB) {
@@ -200,6 +200,10 @@ func TestImportCreatesProducts(t *testing.T) {
 					t.Errorf("order %s line %d names product %d (%s)", o.OrderNo, l.LineNo, l.ProductID, l.ProductCode)
 				}
 			}
+		}
+		// The ledger was empty: the customer of both batches was created once.
+		if n, err := db.CountRows(f.ctx, "customers"); err != nil || n != 1 {
+			t.Errorf("%d customers (%v), want 1", n, err)
 		}
 		f.checkRollups()
 		if got := f.run(batches[1:]...); got[kam.Unchanged] != 6 || len(got) != 1 {
