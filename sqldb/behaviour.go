@@ -113,7 +113,7 @@ func customerDetails(ctx context.Context, c conn, scope string, sargs []any, fro
 func addWalletsAndFirstMonths(ctx context.Context, c conn, scope string, sargs []any, to string, out []kam.CustomerDetail, index map[int64]int) error {
 	year, _ := strconv.Atoi(to[:4])
 	for _, y := range []int{year, year - 1} {
-		err := eachRow(c.query(ctx, walletQuery(""), fmt.Sprintf("%04d-01", y), fmt.Sprintf("%04d-12", y), y))(func(scan scanFunc) error {
+		err := eachRow(c.query(ctx, walletQuery, fmt.Sprintf("%04d-01", y), fmt.Sprintf("%04d-12", y), y))(func(scan scanFunc) error {
 			var id int64
 			var est, ours kam.Money
 			if err := scan(&id, &est, &ours); err != nil {
@@ -169,14 +169,12 @@ func scopedRollup(table, scope string, sargs []any) (from, where string, args []
 }
 
 // walletQuery sums, per customer with wallet estimates of a year (the third argument), the
-// estimates and our net revenue in those categories over the months of the first two arguments,
-// for the customers of the join and condition extra (with its leading AND). It is driven by the
-// estimates, which few customers have, each sum a range of the category rollup's key.
-func walletQuery(extra string) string {
-	return `SELECT w.customer_id, SUM(w.amount), COALESCE(SUM((SELECT SUM(m.net_revenue) FROM sales_category_monthly m
-		WHERE m.customer_id = w.customer_id AND m.category_id = w.category_id AND m.month >= ? AND m.month <= ?)), 0)
-		FROM wallet_estimates w` + extra + ` WHERE w.year = ? GROUP BY w.customer_id`
-}
+// estimates and our net revenue in those categories over the months of the first two arguments.
+// It is driven by the estimates, which few customers have, each sum a range of the category
+// rollup's key.
+const walletQuery = `SELECT w.customer_id, SUM(w.amount), COALESCE(SUM((SELECT SUM(m.net_revenue) FROM sales_category_monthly m
+	WHERE m.customer_id = w.customer_id AND m.category_id = w.category_id AND m.month >= ? AND m.month <= ?)), 0)
+	FROM wallet_estimates w WHERE w.year = ? GROUP BY w.customer_id`
 
 // PeriodCategories returns, for every customer the actor's portfolio holds, its net revenue in
 // each product category with sales or returns in the months from–to.
@@ -190,25 +188,21 @@ func (s *LedgerService) PeriodCategories(ctx context.Context, from, to string) (
 	// the time.
 	month := s.db.unindexed("m.month")
 	rollup, in, rargs := scopedRollup("sales_category_monthly", scope, sargs)
-	rows, err := s.db.reader().query(ctx, `SELECT m.customer_id, m.category_id, SUM(m.net_revenue) FROM `+rollup+`
-		WHERE `+in+month+` >= ? AND `+month+` <= ? GROUP BY m.customer_id, m.category_id`, append(rargs, from, to)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	out := map[int64]map[int64]kam.Money{}
-	for rows.Next() {
+	err = eachRow(s.db.reader().query(ctx, `SELECT m.customer_id, m.category_id, SUM(m.net_revenue) FROM `+rollup+`
+		WHERE `+in+month+` >= ? AND `+month+` <= ? GROUP BY m.customer_id, m.category_id`, append(rargs, from, to)...))(func(scan scanFunc) error {
 		var id, cat int64
 		var v kam.Money
-		if err := rows.Scan(&id, &cat, &v); err != nil {
-			return nil, err
+		if err := scan(&id, &cat, &v); err != nil {
+			return err
 		}
 		if out[id] == nil {
 			out[id] = map[int64]kam.Money{}
 		}
 		out[id][cat] = v
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 // yearBefore is the month (YYYY-MM) a year before m.

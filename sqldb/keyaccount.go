@@ -2,7 +2,6 @@ package sqldb
 
 import (
 	"context"
-	"strconv"
 
 	"kam"
 )
@@ -36,55 +35,27 @@ func (s *LedgerService) SaveKeyAccountSettings(ctx context.Context, set kam.KeyA
 
 // KeyAccountInputs reads, for the customers the actor may see, their first month with an order,
 // their wallet estimates in the year of the period's end beside our sales of those categories,
-// and their key-account states.
+// and their key-account states: the same reads as the details of PeriodDetails and
+// PortfolioPeriod (kam.KeyAccountInputsOf).
 func (s *LedgerService) KeyAccountInputs(ctx context.Context, from, to string) (*kam.KeyAccountInputs, error) {
 	scope, sargs, err := s.portfolioScope(ctx)
 	if err != nil {
 		return nil, err
 	}
-	c := s.db.reader()
-	in := &kam.KeyAccountInputs{FirstMonth: map[int64]string{}, Wallet: map[int64]kam.Money{}, WalletOurs: map[int64]kam.Money{}}
-	rollup, where, rargs := scopedRollup("sales_monthly", scope, sargs)
-	rows, err := c.query(ctx, "SELECT m.customer_id, MIN(m.month) FROM "+rollup+" WHERE "+where+"m.orders > 0 GROUP BY m.customer_id", rargs...)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		var id int64
-		var m string
-		if err := rows.Scan(&id, &m); err != nil {
-			rows.Close()
-			return nil, err
+	var in *kam.KeyAccountInputs
+	err = s.db.snapshot(ctx, func(c conn) error {
+		details, index, err := customerDetails(ctx, c, scope, sargs, from, to)
+		if err != nil {
+			return err
 		}
-		in.FirstMonth[id] = m
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	year := to[:4]
-	rows, err = c.query(ctx, walletQuery(" JOIN customers c ON c.id = w.customer_id AND "+scope),
-		append(append([]any{year + "-01", year + "-12"}, sargs...), mustAtoi(year))...)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		var id int64
-		var est, ours kam.Money
-		if err := rows.Scan(&id, &est, &ours); err != nil {
-			rows.Close()
-			return nil, err
+		if err := addWalletsAndFirstMonths(ctx, c, scope, sargs, to, details, index); err != nil {
+			return err
 		}
-		in.Wallet[id], in.WalletOurs[id] = est, ours
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if in.States, err = s.keyAccountStates(ctx, c, scope, sargs); err != nil {
-		return nil, err
-	}
-	return in, nil
+		states, err := s.keyAccountStates(ctx, c, scope, sargs)
+		in = kam.KeyAccountInputsOf(details, states)
+		return err
+	})
+	return in, err
 }
 
 // KeyAccountStates reads the key-account states of the customers the actor's portfolio holds
@@ -111,11 +82,6 @@ func (s *LedgerService) keyAccountStates(ctx context.Context, c conn, scope stri
 		states[id] = kam.StateOf(es)
 	}
 	return states, nil
-}
-
-func mustAtoi(s string) int {
-	n, _ := strconv.Atoi(s)
-	return n
 }
 
 // keyAccountEvents reads events with their users' names under a join and condition.

@@ -61,6 +61,9 @@ func TestPortfolioPeriod(t *testing.T) {
 				if !reflect.DeepEqual(got.Figures, figures) {
 					t.Errorf("%s %s–%s: figures differ from PeriodFigures", name, from, to)
 				}
+				if pf, pt := analytics.PreviousPeriod(from, to); got.PrevFrom != pf || got.PrevTo != pt {
+					t.Errorf("%s–%s: previous period %s–%s, the models' is %s–%s", from, to, got.PrevFrom, got.PrevTo, pf, pt)
+				}
 				if !reflect.DeepEqual(got.Previous, previous) {
 					t.Errorf("%s %s–%s: previous period %s–%s differs from PeriodFigures", name, from, to, got.PrevFrom, got.PrevTo)
 				}
