@@ -373,6 +373,11 @@ type Tx struct {
 	// rollupsChanged marks a transaction that changed the rollups: its commit raises the
 	// ledger's generation (see AnalyticsGeneration).
 	rollupsChanged bool
+	// behind runs the transaction's queued writes (see writeBehind); nil when it writes at once.
+	behind *writeBehind
+	// running is, in the write-behind goroutine's transaction, held for each statement (see
+	// Tx.between).
+	running *sync.Mutex
 }
 
 // beginConn starts a write transaction on a connection of its own, for bulk writes.
@@ -398,25 +403,41 @@ func (tx *Tx) copyRows(table string, cols []string, rows [][]any) error {
 	if len(rows) == 0 {
 		return nil
 	}
+	if err := tx.settle(); err != nil {
+		return err
+	}
 	if tx.sqlConn == nil {
 		return tx.insertMany(table, cols, rows, "", max(1, min(500, 30000/len(cols))))
 	}
-	return tx.sqlConn.Raw(func(dc any) error {
-		c, ok := dc.(*stdlib.Conn)
-		if !ok {
-			return fmt.Errorf("copy into %s: unexpected driver connection %T", table, dc)
-		}
-		_, err := c.Conn().CopyFrom(tx.ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
+	for len(rows) > 0 {
+		// A few thousand rows per COPY: a read between queued writes waits for one at most.
+		part := rows[:min(len(rows), copyRowsPer)]
+		rows = rows[len(part):]
+		done := tx.statement()
+		err := tx.sqlConn.Raw(func(dc any) error {
+			c, ok := dc.(*stdlib.Conn)
+			if !ok {
+				return fmt.Errorf("copy into %s: unexpected driver connection %T", table, dc)
+			}
+			_, err := c.Conn().CopyFrom(tx.ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(part))
+			return err
+		})
+		done()
 		if err != nil {
 			return fmt.Errorf("copy into %s: %w", table, err)
 		}
-		return nil
-	})
+	}
+	return nil
 }
+
+const copyRowsPer = 2500
 
 // prepared returns a statement prepared once per transaction: bulk writes repeat the same
 // multi-row statements, and parsing them each time costs as much as running them on SQLite.
 func (tx *Tx) prepared(q string) (*sql.Stmt, error) {
+	if err := tx.settle(); err != nil {
+		return nil, err
+	}
 	if st := tx.stmts[q]; st != nil {
 		return st, nil
 	}
@@ -432,6 +453,7 @@ func (tx *Tx) prepared(q string) (*sql.Stmt, error) {
 }
 
 func (tx *Tx) execPrepared(q string, args ...any) (sql.Result, error) {
+	defer tx.statement()()
 	st, err := tx.prepared(q)
 	if err != nil {
 		return nil, err
@@ -450,6 +472,10 @@ func (db *DB) Begin(ctx context.Context) (*Tx, error) {
 
 // Commit commits the transaction.
 func (tx *Tx) Commit() error {
+	if err := tx.stopWriteBehind(); err != nil {
+		tx.Rollback()
+		return err
+	}
 	if tx.rollupsChanged {
 		// Raised last, so that on PostgreSQL concurrent writers hold the row's lock only for
 		// the moment of their commits.
@@ -472,6 +498,7 @@ func (tx *Tx) Commit() error {
 
 // Rollback aborts the transaction; after Commit it is a no-op.
 func (tx *Tx) Rollback() error {
+	tx.stopWriteBehind() // a failed queued write changes nothing: all of it is rolled back
 	err := tx.tx.Rollback()
 	if tx.sqlConn != nil {
 		tx.sqlConn.Close()
@@ -480,9 +507,25 @@ func (tx *Tx) Rollback() error {
 	return err
 }
 
-func (tx *Tx) Query(q string, args ...any) (*sql.Rows, error) { return tx.query(tx.ctx, q, args...) }
-func (tx *Tx) QueryRow(q string, args ...any) *sql.Row        { return tx.queryRow(tx.ctx, q, args...) }
+func (tx *Tx) Query(q string, args ...any) (*sql.Rows, error) {
+	if err := tx.settle(); err != nil {
+		return nil, err
+	}
+	return tx.query(tx.ctx, q, args...)
+}
+
+// QueryRow waits for the queued writes too; an error of theirs comes with the next statement or
+// the commit (a Row cannot carry it).
+func (tx *Tx) QueryRow(q string, args ...any) *sql.Row {
+	tx.settle()
+	return tx.queryRow(tx.ctx, q, args...)
+}
+
 func (tx *Tx) Exec(q string, args ...any) (sql.Result, error) {
+	if err := tx.settle(); err != nil {
+		return nil, err
+	}
+	defer tx.statement()()
 	return tx.exec(tx.ctx, q, args...)
 }
 

@@ -60,3 +60,49 @@ func FlushRollupsAt(n int) (restore func()) {
 	maxDelta = n
 	return func() { maxDelta = old }
 }
+
+// WriteBehindTx is a transaction that writes behind (see writeBehind), for tests of its order,
+// its reads between writes and its failures. Its writes add product categories.
+type WriteBehindTx struct{ tx *Tx }
+
+func (db *DB) BeginWriteBehind(ctx context.Context) (*WriteBehindTx, error) {
+	tx, err := db.beginConn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tx.startWriteBehind()
+	return &WriteBehindTx{tx}, nil
+}
+
+// Later queues the write of a category coded code, which waits for wait to close first (when
+// not nil) and then signals started (when not nil) before it writes.
+func (w *WriteBehindTx) Later(code string, wait <-chan struct{}) error {
+	return w.tx.later(func(tx *Tx) error {
+		if wait != nil {
+			<-wait
+		}
+		_, err := tx.Exec("INSERT INTO product_categories (code, name, created_at) VALUES (?, ?, ?)", code, code, tx.db.timeArg(tx.now))
+		return err
+	})
+}
+
+// Count counts the categories with a query of the session's: after the queued writes.
+func (w *WriteBehindTx) Count() (n int, err error) {
+	err = w.tx.QueryRow("SELECT count(*) FROM product_categories").Scan(&n)
+	if err == nil {
+		err = w.tx.settle()
+	}
+	return n, err
+}
+
+// CountBetween counts the categories between queued writes, without waiting for them.
+func (w *WriteBehindTx) CountBetween() (n int, err error) {
+	err = w.tx.between(func(tx *Tx) error { return tx.QueryRow("SELECT count(*) FROM product_categories").Scan(&n) })
+	return n, err
+}
+
+// Exec runs a statement of the session's.
+func (w *WriteBehindTx) Exec(q string) error { _, err := w.tx.Exec(q); return err }
+
+func (w *WriteBehindTx) Commit() error   { return w.tx.Commit() }
+func (w *WriteBehindTx) Rollback() error { return w.tx.Rollback() }

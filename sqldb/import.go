@@ -96,6 +96,7 @@ func (s *LedgerService) BeginImport(ctx context.Context, st kam.ImportStart) (ka
 		tx.Rollback()
 		return nil, err
 	}
+	tx.startWriteBehind()
 	return is, nil
 }
 
@@ -268,22 +269,25 @@ func (is *importSession) resolveCustomers(codes []string) error {
 	if err != nil {
 		return err
 	}
-	return inChunks(missing, func(part []string) error {
-		rows, err := is.tx.Query("SELECT c.id, c.code, c.name FROM customers c WHERE c.code IN ("+placeholders(len(part))+") AND "+where,
-			append(anySlice(part), sargs...)...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var r customerRef
-			var code string
-			if err := rows.Scan(&r.id, &code, &r.name); err != nil {
+	// Between queued writes: the customers the session writes are in its cache, never looked up.
+	return is.tx.between(func(tx *Tx) error {
+		return inChunks(missing, func(part []string) error {
+			rows, err := tx.Query("SELECT c.id, c.code, c.name FROM customers c WHERE c.code IN ("+placeholders(len(part))+") AND "+where,
+				append(anySlice(part), sargs...)...)
+			if err != nil {
 				return err
 			}
-			is.customers[code] = &r
-		}
-		return rows.Err()
+			defer rows.Close()
+			for rows.Next() {
+				var r customerRef
+				var code string
+				if err := rows.Scan(&r.id, &code, &r.name); err != nil {
+					return err
+				}
+				is.customers[code] = &r
+			}
+			return rows.Err()
+		})
 	})
 }
 
@@ -388,13 +392,15 @@ func (is *importSession) createCustomers(cs []*kam.Customer) error {
 	if tx.db.dialect == Postgres {
 		cols += ", search"
 	}
-	if err := tx.insertRows("customers", cols, rows); err != nil {
-		return uniqueConflict(err)
-	}
-	if err := tx.insertRows("customer_search", "rowid, tokens", search); err != nil {
-		return err
-	}
-	return tx.insertRows("changes", "customer_id, entity, entity_id, action, version, user_id, at, fields, snapshot", changes)
+	return tx.later(func(tx *Tx) error {
+		if err := tx.insertRows("customers", cols, rows); err != nil {
+			return uniqueConflict(err)
+		}
+		if err := tx.insertRows("customer_search", "rowid, tokens", search); err != nil {
+			return err
+		}
+		return tx.insertRows("changes", "customer_id, entity, entity_id, action, version, user_id, at, fields, snapshot", changes)
+	})
 }
 
 // allocIDs reserves n ids of a table for rows written with explicit ids (multi-row inserts need no
@@ -418,7 +424,10 @@ func (is *importSession) takeID(table string) (int64, error) {
 	if is.tx.db.dialect == SQLite {
 		next, ok := is.nextID[table]
 		if !ok {
-			if err := is.tx.QueryRow("SELECT COALESCE(max(id), 0) FROM " + table).Scan(&next); err != nil {
+			// Before the session's first write of the table, which may wait in the queue.
+			if err := is.tx.between(func(tx *Tx) error {
+				return tx.QueryRow("SELECT COALESCE(max(id), 0) FROM " + table).Scan(&next)
+			}); err != nil {
 				return 0, err
 			}
 		}
@@ -435,19 +444,23 @@ func (is *importSession) takeID(table string) (int64, error) {
 			}
 			is.sequences[table] = seq
 		}
-		rows, err := is.tx.Query("SELECT nextval(?::regclass) FROM generate_series(1, 10000)", seq)
-		if err != nil {
-			return 0, err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				return 0, err
+		// A sequence is no row of the transaction: no queued write needs to run first.
+		err := is.tx.between(func(tx *Tx) error {
+			rows, err := tx.Query("SELECT nextval(?::regclass) FROM generate_series(1, 10000)", seq)
+			if err != nil {
+				return err
 			}
-			pool = append(pool, id)
-		}
-		if err := rows.Err(); err != nil {
+			defer rows.Close()
+			for rows.Next() {
+				var id int64
+				if err := rows.Scan(&id); err != nil {
+					return err
+				}
+				pool = append(pool, id)
+			}
+			return rows.Err()
+		})
+		if err != nil {
 			return 0, err
 		}
 	}
@@ -489,21 +502,24 @@ func (is *importSession) resolveProducts(codes []string) error {
 			missing = append(missing, c)
 		}
 	}
-	return inChunks(missing, func(part []string) error {
-		rows, err := is.tx.Query("SELECT id, code, COALESCE(category_id, 0) FROM products WHERE code IN ("+placeholders(len(part))+")", anySlice(part)...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var r productRef
-			var code string
-			if err := rows.Scan(&r.id, &code, &r.category); err != nil {
+	// Between queued writes, as customers are (resolveCustomers).
+	return is.tx.between(func(tx *Tx) error {
+		return inChunks(missing, func(part []string) error {
+			rows, err := tx.Query("SELECT id, code, COALESCE(category_id, 0) FROM products WHERE code IN ("+placeholders(len(part))+")", anySlice(part)...)
+			if err != nil {
 				return err
 			}
-			is.products[code] = &r
-		}
-		return rows.Err()
+			defer rows.Close()
+			for rows.Next() {
+				var r productRef
+				var code string
+				if err := rows.Scan(&r.id, &code, &r.category); err != nil {
+					return err
+				}
+				is.products[code] = &r
+			}
+			return rows.Err()
+		})
 	})
 }
 
@@ -567,9 +583,11 @@ func (is *importSession) writeProducts() error {
 	if len(is.newProducts) == 0 {
 		return nil
 	}
-	err := is.tx.insertRows("products", "id, code, name, category_id, created_at, updated_at", is.newProducts)
-	is.newProducts = is.newProducts[:0]
-	return err
+	rows := is.newProducts
+	is.newProducts = nil
+	return is.tx.later(func(tx *Tx) error {
+		return tx.insertRows("products", "id, code, name, category_id, created_at, updated_at", rows)
+	})
 }
 
 func nullIfZero(v int64) any {

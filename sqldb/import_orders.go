@@ -30,6 +30,8 @@ type orderAcc struct {
 	headDone bool // the file's header has been compared with (and written over) the stored one
 	// ours marks a stored order this import created, met again after the session let it go.
 	ours bool
+	// lastWrite numbers the last queued write of the order or its lines (see Tx.later).
+	lastWrite uint64
 }
 
 // maxOpenOrders bounds the orders a session keeps in memory. Files list an order's rows together,
@@ -43,6 +45,17 @@ func (is *importSession) forgetOrders() error {
 		return nil
 	}
 	drop := len(is.orderQueue) - maxOpenOrders/2
+	// An order let go is read back from the database, between queued writes (loadOrders): its
+	// own must have run. They have, but for an order whose rows are far apart in the file.
+	var lastWrite uint64
+	for _, no := range is.orderQueue[:drop] {
+		if o := is.orders[no]; o != nil {
+			lastWrite = max(lastWrite, o.lastWrite)
+		}
+	}
+	if err := is.tx.settleUpTo(lastWrite); err != nil {
+		return err
+	}
 	gone := make([]*orderAcc, 0, drop)
 	for _, no := range is.orderQueue[:drop] {
 		if o := is.orders[no]; o != nil {
@@ -128,10 +141,15 @@ func (is *importSession) OrderLines(rows []kam.OrderLineRow) ([]kam.RowResult, e
 	}
 	// The stored lines of the existing orders of this batch, as they are now in the transaction.
 	var existing []int64
+	var lastWrite uint64
 	for _, r := range rows {
 		if o := is.orders[r.OrderNo]; o != nil && !o.isNew {
 			existing = append(existing, o.id)
+			lastWrite = max(lastWrite, o.lastWrite)
 		}
+	}
+	if err := is.tx.settleUpTo(lastWrite); err != nil {
+		return nil, err
 	}
 	stored, err := is.loadLines(existing)
 	if err != nil {
@@ -290,9 +308,16 @@ func (is *importSession) OrderLines(rows []kam.OrderLineRow) ([]kam.RowResult, e
 		lineRows = append(lineRows, []any{nl.o.id, int64(nl.no), nl.l.productID, int64(nl.l.quantity), int64(nl.l.unitPrice),
 			int64(nl.l.discount), int64(nl.l.amount), int64(nl.l.cost)})
 	}
-	if err := is.tx.copyRows("order_lines", []string{"order_id", "line_no", "product_id", "quantity", "unit_price", "discount", "amount", "cost"},
-		lineRows); err != nil {
+	if err := is.tx.later(func(tx *Tx) error {
+		return tx.copyRows("order_lines", []string{"order_id", "line_no", "product_id", "quantity", "unit_price", "discount", "amount", "cost"}, lineRows)
+	}); err != nil {
 		return nil, err
+	}
+	for _, nl := range newLines {
+		nl.o.lastWrite = is.tx.lastQueued()
+	}
+	for _, o := range newOrders {
+		o.lastWrite = is.tx.lastQueued()
 	}
 	for o, fields := range changed {
 		o.version++
@@ -383,28 +408,31 @@ func (is *importSession) moveOrder(o *orderAcc, lines map[int]storedLine, h orde
 // loadOrders reads the stored orders with the given numbers into the session.
 func (is *importSession) loadOrders(nos []string) error {
 	var loaded []*orderAcc
-	err := inChunks(nos, func(part []string) error {
-		rows, err := is.tx.Query(`SELECT id, order_no, kind, COALESCE(return_of, 0), order_date, customer_id, COALESCE(unit_id, 0), COALESCE(rep_id, 0),
+	// Between queued writes: an order not in memory has no write queued (see forgetOrders).
+	err := is.tx.between(func(tx *Tx) error {
+		return inChunks(nos, func(part []string) error {
+			rows, err := tx.Query(`SELECT id, order_no, kind, COALESCE(return_of, 0), order_date, customer_id, COALESCE(unit_id, 0), COALESCE(rep_id, 0),
 			currency, fx_rate, note, version, COALESCE(import_id, 0) FROM orders WHERE order_no IN (`+placeholders(len(part))+")", anySlice(part)...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			o := &orderAcc{}
-			var importID int64
-			if err := rows.Scan(&o.id, &o.no, &o.head.kind, &o.returnOf, &o.head.date, &o.head.customer, &o.unit, &o.rep,
-				&o.currency, &o.head.fx, &o.note, &o.version, &importID); err != nil {
+			if err != nil {
 				return err
 			}
-			o.tally.head = o.head
-			// An order this import wrote earlier: its header is the file's already.
-			o.ours = importID == is.importID
-			o.headDone = o.ours
-			is.remember(o)
-			loaded = append(loaded, o)
-		}
-		return rows.Err()
+			defer rows.Close()
+			for rows.Next() {
+				o := &orderAcc{}
+				var importID int64
+				if err := rows.Scan(&o.id, &o.no, &o.head.kind, &o.returnOf, &o.head.date, &o.head.customer, &o.unit, &o.rep,
+					&o.currency, &o.head.fx, &o.note, &o.version, &importID); err != nil {
+					return err
+				}
+				o.tally.head = o.head
+				// An order this import wrote earlier: its header is the file's already.
+				o.ours = importID == is.importID
+				o.headDone = o.ours
+				is.remember(o)
+				loaded = append(loaded, o)
+			}
+			return rows.Err()
+		})
 	})
 	if err != nil || len(loaded) == 0 {
 		return err
@@ -436,29 +464,32 @@ func (is *importSession) loadOrders(nos []string) error {
 	return nil
 }
 
-// loadLines reads the stored lines of orders, by order id and line number.
+// loadLines reads the stored lines of orders, by order id and line number, between queued
+// writes: the caller has waited for the writes of the orders' lines (orderAcc.lastWrite).
 func (is *importSession) loadLines(ids []int64) (map[int64]map[int]storedLine, error) {
 	out := map[int64]map[int]storedLine{}
-	err := inChunks(ids, func(part []int64) error {
-		rows, err := is.tx.Query(`SELECT l.order_id, l.line_no, l.product_id, COALESCE(p.category_id, 0), l.quantity, l.unit_price, l.discount, l.amount, l.cost
+	err := is.tx.between(func(tx *Tx) error {
+		return inChunks(ids, func(part []int64) error {
+			rows, err := tx.Query(`SELECT l.order_id, l.line_no, l.product_id, COALESCE(p.category_id, 0), l.quantity, l.unit_price, l.discount, l.amount, l.cost
 			FROM order_lines l JOIN products p ON p.id = l.product_id WHERE l.order_id IN (`+placeholders(len(part))+")", anySlice(part)...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			var no int
-			var l storedLine
-			if err := rows.Scan(&id, &no, &l.productID, &l.category, &l.quantity, &l.unitPrice, &l.discount, &l.amount, &l.cost); err != nil {
+			if err != nil {
 				return err
 			}
-			if out[id] == nil {
-				out[id] = map[int]storedLine{}
+			defer rows.Close()
+			for rows.Next() {
+				var id int64
+				var no int
+				var l storedLine
+				if err := rows.Scan(&id, &no, &l.productID, &l.category, &l.quantity, &l.unitPrice, &l.discount, &l.amount, &l.cost); err != nil {
+					return err
+				}
+				if out[id] == nil {
+					out[id] = map[int]storedLine{}
+				}
+				out[id][no] = l
 			}
-			out[id][no] = l
-		}
-		return rows.Err()
+			return rows.Err()
+		})
 	})
 	return out, err
 }
@@ -487,9 +518,12 @@ func (is *importSession) insertOrders(orders []*orderAcc) error {
 		for i := range rows {
 			rows[i] = append(rows[i], is.importID, is.tx.now, is.tx.now)
 		}
-		return is.tx.copyRows("orders", append(cols, "import_id", "created_at", "updated_at"), rows)
+		return is.tx.later(func(tx *Tx) error {
+			return tx.copyRows("orders", append(cols, "import_id", "created_at", "updated_at"), rows)
+		})
 	}
 	// What every order of the session shares is written as constants of the statement, which is
 	// prepared once: fewer values to bind per row.
-	return is.tx.insertMany("orders", cols, rows, "", 200, is.sessionConsts()...)
+	consts := is.sessionConsts()
+	return is.tx.later(func(tx *Tx) error { return tx.insertMany("orders", cols, rows, "", 200, consts...) })
 }

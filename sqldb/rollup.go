@@ -213,7 +213,9 @@ const flushRows = 200
 
 // flush adds the deltas to the stored rollups and empties them. Keys are written in a fixed order,
 // which keeps concurrent writers from deadlocking on PostgreSQL. Keys that cannot have a stored
-// row yet (fresh) are inserted as they are, without looking for one to add to.
+// row yet (fresh) are inserted as they are, without looking for one to add to. Which keys are
+// fresh is decided now; the rows are written behind (see writeBehind): the delta starts anew and
+// the write owns the old sums.
 func (tx *Tx) flushRollups(d *rollupDelta) error {
 	if d.size() > 0 {
 		tx.rollupsChanged = true
@@ -222,47 +224,46 @@ func (tx *Tx) flushRollups(d *rollupDelta) error {
 	addSales := func(args []any, a *salesAgg) []any {
 		return append(args, a.net, a.returns, a.cost, a.net-a.cost, a.orders, a.lines, a.quantity)
 	}
-	err := flushRollup(tx, d, "sales_monthly", []string{"customer_id", "month"}, salesCols, d.months,
-		func(k monthKey) int64 { return k.customer },
-		func(a, b monthKey) int {
-			return cmp.Or(cmp.Compare(a.customer, b.customer), cmp.Compare(a.month, b.month))
-		},
-		func(k monthKey, a *salesAgg, args []any) []any {
-			return addSales(append(args, k.customer, monthText(k.month)), a)
-		})
-	if err != nil {
-		return err
-	}
-	err = flushRollup(tx, d, "sales_category_monthly", []string{"customer_id", "category_id", "month"}, salesCols, d.categories,
-		func(k categoryKey) int64 { return k.customer },
-		func(a, b categoryKey) int {
-			return cmp.Or(cmp.Compare(a.customer, b.customer), cmp.Compare(a.category, b.category), cmp.Compare(a.month, b.month))
-		},
-		func(k categoryKey, a *salesAgg, args []any) []any {
-			return addSales(append(args, k.customer, k.category, monthText(k.month)), a)
-		})
-	if err != nil {
-		return err
-	}
-	err = flushRollup(tx, d, "cost_monthly", []string{"customer_id", "month", "expense_code"}, []string{"amount", "entries"}, d.costs,
-		func(k costKey) int64 { return k.customer },
-		func(a, b costKey) int {
-			return cmp.Or(cmp.Compare(a.customer, b.customer), cmp.Compare(a.month, b.month), strings.Compare(a.code, b.code))
-		},
-		func(k costKey, a *costAgg, args []any) []any {
-			return append(args, k.customer, monthText(k.month), k.code, a.amount, a.entries)
-		})
-	if err != nil {
-		return err
+	writes := []func(*Tx) error{
+		planRollup(d, "sales_monthly", []string{"customer_id", "month"}, salesCols, d.months,
+			func(k monthKey) int64 { return k.customer },
+			func(a, b monthKey) int {
+				return cmp.Or(cmp.Compare(a.customer, b.customer), cmp.Compare(a.month, b.month))
+			},
+			func(k monthKey, a *salesAgg, args []any) []any {
+				return addSales(append(args, k.customer, monthText(k.month)), a)
+			}),
+		planRollup(d, "sales_category_monthly", []string{"customer_id", "category_id", "month"}, salesCols, d.categories,
+			func(k categoryKey) int64 { return k.customer },
+			func(a, b categoryKey) int {
+				return cmp.Or(cmp.Compare(a.customer, b.customer), cmp.Compare(a.category, b.category), cmp.Compare(a.month, b.month))
+			},
+			func(k categoryKey, a *salesAgg, args []any) []any {
+				return addSales(append(args, k.customer, k.category, monthText(k.month)), a)
+			}),
+		planRollup(d, "cost_monthly", []string{"customer_id", "month", "expense_code"}, []string{"amount", "entries"}, d.costs,
+			func(k costKey) int64 { return k.customer },
+			func(a, b costKey) int {
+				return cmp.Or(cmp.Compare(a.customer, b.customer), cmp.Compare(a.month, b.month), strings.Compare(a.code, b.code))
+			},
+			func(k costKey, a *costAgg, args []any) []any {
+				return append(args, k.customer, monthText(k.month), k.code, a.amount, a.entries)
+			}),
 	}
 	d.months, d.categories, d.costs = map[monthKey]*salesAgg{}, map[categoryKey]*salesAgg{}, map[costKey]*costAgg{}
+	for _, w := range writes {
+		if err := tx.later(w); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
-// flushRollup writes the non-zero deltas of one rollup table (key columns, then value columns,
-// as row appends them), in the order of less.
-func flushRollup[K comparable, V comparable](tx *Tx, d *rollupDelta, table string, keyCols, valCols []string, m map[K]*V,
-	customer func(K) int64, less func(a, b K) int, row func(K, *V, []any) []any) error {
+// planRollup sorts the non-zero deltas of one rollup table (key columns, then value columns, as
+// row appends them) in the order of less, records the fresh keys as written, and returns the
+// write of them. m must not change after: the write reads it.
+func planRollup[K comparable, V comparable](d *rollupDelta, table string, keyCols, valCols []string, m map[K]*V,
+	customer func(K) int64, less func(a, b K) int, row func(K, *V, []any) []any) func(*Tx) error {
 	var zero V
 	var stored, fresh []K
 	for k, a := range m {
@@ -275,19 +276,18 @@ func flushRollup[K comparable, V comparable](tx *Tx, d *rollupDelta, table strin
 		}
 	}
 	slices.SortFunc(stored, less)
-	err := tx.upsertAdd(table, keyCols, valCols, len(stored), func(i int, args []any) []any { return row(stored[i], m[stored[i]], args) })
-	if err != nil {
-		return err
-	}
 	slices.SortFunc(fresh, less)
-	cols := append(append([]string{}, keyCols...), valCols...)
-	if err := tx.insertNew(table, cols, len(fresh), func(i int, args []any) []any { return row(fresh[i], m[fresh[i]], args) }); err != nil {
-		return err
-	}
 	for _, k := range fresh {
 		wroteKey(d, k)
 	}
-	return nil
+	cols := append(append([]string{}, keyCols...), valCols...)
+	return func(tx *Tx) error {
+		err := tx.upsertAdd(table, keyCols, valCols, len(stored), func(i int, args []any) []any { return row(stored[i], m[stored[i]], args) })
+		if err != nil {
+			return err
+		}
+		return tx.insertNew(table, cols, len(fresh), func(i int, args []any) []any { return row(fresh[i], m[fresh[i]], args) })
+	}
 }
 
 // newCustomer records a customer the transaction created: it has no rollup rows but those the
