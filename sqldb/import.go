@@ -50,6 +50,7 @@ type importSession struct {
 	nextID          map[string]int64
 	idPool          map[string][]int64
 	sequences       map[string]string // PostgreSQL: each table's id sequence
+	lastUser userAnswer // see user
 	// newProducts are the rows of products created and not written yet (see writeProducts).
 	newProducts [][]any
 	// noStoredCustomers and noStoredProducts: the table was empty when the import began.
@@ -620,6 +621,22 @@ func checkDocText(s string, max int) string {
 
 // user returns the id of the user named by e-mail or name; 0 with ok for "".
 func (is *importSession) user(v string) (int64, bool) {
+	// Rows of one order name one rep: the last answer is the next one most of the time.
+	if v == is.lastUser.name && is.lastUser.asked {
+		return is.lastUser.id, is.lastUser.ok
+	}
+	id, ok := is.findUser(v)
+	is.lastUser = userAnswer{name: strings.Clone(v), asked: true, id: id, ok: ok}
+	return id, ok
+}
+
+type userAnswer struct {
+	name      string
+	asked, ok bool
+	id        int64
+}
+
+func (is *importSession) findUser(v string) (int64, bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0, true

@@ -166,7 +166,8 @@ func (d *rollupDelta) line(t *orderTally, l lineFigures, sign int64) error {
 	}
 	mk := monthKey{t.head.customer, t.head.month()}
 	ck := categoryKey{t.head.customer, l.category, t.head.month()}
-	for _, a := range []*salesAgg{d.month(mk), d.category(ck)} {
+	month, category := d.month(mk), d.category(ck)
+	for _, a := range []*salesAgg{month, category} {
 		a.net += sign * amount
 		a.returns += sign * returns
 		a.cost += sign * cost
@@ -179,8 +180,8 @@ func (d *rollupDelta) line(t *orderTally, l lineFigures, sign int64) error {
 	t.lines += int(sign)
 	t.cats[i].lines += int(sign)
 	if counted {
-		d.month(mk).orders += orderStep(before, t.lines)
-		d.category(ck).orders += orderStep(beforeCat, t.cats[i].lines)
+		month.orders += orderStep(before, t.lines)
+		category.orders += orderStep(beforeCat, t.cats[i].lines)
 	}
 	return nil
 }
