@@ -2,7 +2,6 @@ package analytics
 
 import (
 	"cmp"
-	"context"
 	"math/big"
 	"slices"
 
@@ -403,20 +402,12 @@ func (w weights) total(cs []Criterion) *big.Rat {
 	return num.Quo(num, den)
 }
 
-// AddKeyAccounts runs the key-account models over a run's period (p is what was read of it) and
+// addKeyAccounts runs the key-account models over a run's period (p is what was read of it) and
 // puts each customer's weighted total, state, quadrant and grade in its result, and their counts
 // in the run's summary, so that they are stored with the run.
-func AddKeyAccounts(ctx context.Context, ledger kam.LedgerService, run *kam.ClassificationRun, p *kam.PortfolioPeriod) error {
-	stored, err := ledger.KeyAccountStates(ctx)
-	if err != nil {
-		return err
-	}
+func addKeyAccounts(run *kam.ClassificationRun, p *kam.PortfolioPeriod, stored map[int64]*kam.KeyAccountState, set kam.KeyAccountSettings) {
 	in := kam.KeyAccountInputsOf(p.Details, stored)
 	figures, prev := p.Figures, p.Previous
-	set, err := ledger.KeyAccountSettings(ctx)
-	if err != nil {
-		return err
-	}
 	abc := ABC{}
 	tiers := map[int64]string{}
 	for _, r := range run.Results {
@@ -449,7 +440,6 @@ func AddKeyAccounts(ctx context.Context, ledger kam.LedgerService, run *kam.Clas
 		s.KeyAccounts, s.Quadrants, s.Grades = states, quadrants, grades
 		run.Summary = s
 	}
-	return nil
 }
 
 // PreviousPeriod is the period of the same length just before from–to.

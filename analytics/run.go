@@ -110,21 +110,39 @@ func ClassifyPeriod(ctx context.Context, ledger kam.LedgerService, from, to, sou
 	if err != nil {
 		return nil, err
 	}
-	settings, err := ledger.AnalyticsSettings(ctx)
-	if err != nil {
+	var in RunInputs
+	if in.Settings, err = ledger.AnalyticsSettings(ctx); err != nil {
 		return nil, err
 	}
-	run := Classify(p.Figures, from, to, source, settings)
-	if err := AddKeyAccounts(ctx, ledger, run, p); err != nil {
+	if in.States, err = ledger.KeyAccountStates(ctx); err != nil {
 		return nil, err
 	}
-	AddBehaviour(run, p.Figures, p.Details, settings)
-	return run, nil
+	if in.KeyAccounts, err = ledger.KeyAccountSettings(ctx); err != nil {
+		return nil, err
+	}
+	return ClassifyPortfolio(p, source, in), nil
 }
 
-// AddBehaviour puts each customer's LAMP group and loyalty type in a run of figures (with their
+// RunInputs are what a run takes besides the period's figures: the models' settings and the
+// customers' key-account states.
+type RunInputs struct {
+	Settings    kam.AnalyticsSettings
+	KeyAccounts kam.KeyAccountSettings
+	States      map[int64]*kam.KeyAccountState
+}
+
+// ClassifyPortfolio runs every model over what was read of a period and returns the run, not
+// stored.
+func ClassifyPortfolio(p *kam.PortfolioPeriod, source string, in RunInputs) *kam.ClassificationRun {
+	run := Classify(p.Figures, p.From, p.To, source, in.Settings)
+	addKeyAccounts(run, p, in.States, in.KeyAccounts)
+	addBehaviour(run, p.Figures, p.Details, in.Settings)
+	return run
+}
+
+// addBehaviour puts each customer's LAMP group and loyalty type in a run of figures (with their
 // details), its counts in the run's summary and the rules in its settings.
-func AddBehaviour(run *kam.ClassificationRun, figures []CustomerFigures, details []kam.CustomerDetail, settings kam.AnalyticsSettings) {
+func addBehaviour(run *kam.ClassificationRun, figures []CustomerFigures, details []kam.CustomerDetail, settings kam.AnalyticsSettings) {
 	bs := Behaviours(figures, details, run.From, run.To, BehaviourRulesOf(settings.BehaviourSettings))
 	byID := make(map[int64]*Behaviour, len(bs))
 	for i := range bs {
