@@ -132,16 +132,25 @@ func TestClassifyPortfolioUnchanged(t *testing.T) {
 		n              int
 		in             RunInputs
 		want           string
+		// shuffled: the details and the previous figures in another order than the figures.
+		shuffled bool
 	}{
-		{"defaults", "2025-01", "2025-12", 3000, RunInputs{Settings: kam.DefaultAnalyticsSettings(), KeyAccounts: kam.DefaultKeyAccountSettings()}, "4dde5cd84eb05b8dfdf9cf769dea46fa7cd17526a54994bc132a482d5252785d"},
-		{"settings", "2025-01", "2025-12", 3000, RunInputs{Settings: custom, KeyAccounts: keys}, "0f8713c02044b6c9a1e2b5b586e3021a93783216f34177ff1f140f4832a95aba"},
-		{"half year", "2025-07", "2025-12", 1000, RunInputs{Settings: kam.DefaultAnalyticsSettings(), KeyAccounts: kam.DefaultKeyAccountSettings()}, "3e9fd214c5dbe8cb48f90b598aefb2fe476411060114a580ef1f549b0f2a949f"},
-		{"one customer", "2025-01", "2025-12", 1, RunInputs{Settings: kam.DefaultAnalyticsSettings(), KeyAccounts: kam.DefaultKeyAccountSettings()}, "a8832132f6294e4cb87eba1da37228ce11910325cb02958a853fdd9e6fef2b78"},
+		{"defaults", "2025-01", "2025-12", 3000, RunInputs{Settings: kam.DefaultAnalyticsSettings(), KeyAccounts: kam.DefaultKeyAccountSettings()}, "4dde5cd84eb05b8dfdf9cf769dea46fa7cd17526a54994bc132a482d5252785d", false},
+		{"settings", "2025-01", "2025-12", 3000, RunInputs{Settings: custom, KeyAccounts: keys}, "0f8713c02044b6c9a1e2b5b586e3021a93783216f34177ff1f140f4832a95aba", false},
+		{"half year", "2025-07", "2025-12", 1000, RunInputs{Settings: kam.DefaultAnalyticsSettings(), KeyAccounts: kam.DefaultKeyAccountSettings()}, "3e9fd214c5dbe8cb48f90b598aefb2fe476411060114a580ef1f549b0f2a949f", false},
+		{"details in another order", "2025-01", "2025-12", 3000, RunInputs{Settings: kam.DefaultAnalyticsSettings(), KeyAccounts: kam.DefaultKeyAccountSettings()},
+			"4dde5cd84eb05b8dfdf9cf769dea46fa7cd17526a54994bc132a482d5252785d", true},
+		{"one customer", "2025-01", "2025-12", 1, RunInputs{Settings: kam.DefaultAnalyticsSettings(), KeyAccounts: kam.DefaultKeyAccountSettings()}, "a8832132f6294e4cb87eba1da37228ce11910325cb02958a853fdd9e6fef2b78", false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			p, states := runPortfolio(c.n, c.from, c.to)
 			c.in.States = states
+			if c.shuffled {
+				r := rand.New(rand.NewPCG(3, 5))
+				r.Shuffle(len(p.Details), func(i, j int) { p.Details[i], p.Details[j] = p.Details[j], p.Details[i] })
+				r.Shuffle(len(p.Previous), func(i, j int) { p.Previous[i], p.Previous[j] = p.Previous[j], p.Previous[i] })
+			}
 			run := ClassifyPortfolio(p, "manual", c.in)
 			if len(run.Results) != c.n {
 				t.Fatalf("%d results of %d customers", len(run.Results), c.n)
