@@ -55,9 +55,15 @@ type ABC struct {
 // zero or negative revenue are C, and shares are of the sum of positive revenues only, so a
 // customer with net returns does not shrink the base of the others' shares.
 func ClassifyABC(cs []CustomerFigures, t ABCThresholds) ABC {
-	sorted := byRevenue(cs)
+	abc, _ := classifyABC(cs, t)
+	return abc
+}
+
+// classifyABC is ClassifyABC and its ranking: the index in cs of each rank's customer.
+func classifyABC(cs []CustomerFigures, t ABCThresholds) (ABC, []int32) {
+	order := revenueOrder(cs)
 	var total kam.Money
-	for _, c := range sorted {
+	for _, c := range cs {
 		if c.NetRevenue > 0 {
 			total += c.NetRevenue
 		}
@@ -67,8 +73,9 @@ func ClassifyABC(cs []CustomerFigures, t ABCThresholds) ABC {
 		out.Classes[k] = &ABCClass{Share: new(big.Rat)}
 	}
 	var before kam.Money
-	out.Ranks = make([]ABCRank, 0, len(sorted))
-	for i, c := range sorted {
+	out.Ranks = make([]ABCRank, 0, len(order))
+	for i, j := range order {
+		c := &cs[j]
 		r := ABCRank{CustomerID: c.CustomerID, Code: c.Code, Rank: i + 1, Revenue: c.NetRevenue, Class: "C"}
 		if total > 0 {
 			r.Share = Fraction{int64(c.NetRevenue), int64(total)}
@@ -96,23 +103,24 @@ func ClassifyABC(cs []CustomerFigures, t ABCThresholds) ABC {
 			cl.Share = big.NewRat(int64(cl.Revenue), int64(total))
 		}
 	}
-	return out
+	return out, order
 }
 
-// byRevenue returns the figures ranked by net revenue, descending, ties by code ascending (codes
-// are unique, so the order is total and an unstable sort gives the same ranking every time).
-// Pointers are sorted rather than the records: moving 100,000 records around costs more than
-// the comparisons.
-func byRevenue(cs []CustomerFigures) []*CustomerFigures {
-	sorted := make([]*CustomerFigures, len(cs))
-	for i := range cs {
-		sorted[i] = &cs[i]
+// revenueOrder ranks the figures by net revenue, descending, ties by code ascending (codes are
+// unique, so the order is total and an unstable sort gives the same ranking every time): the
+// index in cs of each rank's customer. Indexes are sorted rather than the records: moving
+// 100,000 records around costs more than the comparisons.
+func revenueOrder(cs []CustomerFigures) []int32 {
+	order := make([]int32, len(cs))
+	for i := range order {
+		order[i] = int32(i)
 	}
-	slices.SortFunc(sorted, func(a, b *CustomerFigures) int {
+	slices.SortFunc(order, func(i, j int32) int {
+		a, b := &cs[i], &cs[j]
 		if c := cmp.Compare(b.NetRevenue, a.NetRevenue); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.Code, b.Code)
 	})
-	return sorted
+	return order
 }

@@ -65,7 +65,10 @@ type Growth struct {
 }
 
 // GrowthOf computes a customer's growth from its monthly revenue and the prior year's revenue.
-func GrowthOf(monthly []kam.Money, prior kam.Money) Growth {
+func GrowthOf(monthly []kam.Money, prior kam.Money) Growth { return growthOf(monthly, prior, true) }
+
+// growthOf is GrowthOf, without the slope and the trend unless withTrend.
+func growthOf(monthly []kam.Money, prior kam.Money, withTrend bool) Growth {
 	g := Growth{Prior: prior}
 	for _, m := range monthly {
 		g.Revenue += m
@@ -79,8 +82,7 @@ func GrowthOf(monthly []kam.Money, prior kam.Money) Growth {
 	} else {
 		g.New = g.Revenue > 0
 	}
-	n := int64(len(monthly))
-	if n < 2 {
+	if len(monthly) < 2 || !withTrend {
 		return g
 	}
 	g.Slope, g.Trend = slopeOf(monthly)
@@ -256,79 +258,104 @@ func RoundMoney(r *big.Rat) kam.Money {
 // the next group (of the core when next is empty), so that it could join them. Everyone else is
 // other.
 func Behaviours(figures []CustomerFigures, details []kam.CustomerDetail, from, to string, r BehaviourRules) []Behaviour {
-	months := PeriodMonths(from, to)
 	byID := make(map[int64]*kam.CustomerDetail, len(details))
 	for i := range details {
 		byID[details[i].CustomerID] = &details[i]
 	}
-	retention := r.CLVRetention
-	if retention == nil {
-		retention = Retention(details)
-	}
-	factor := CLVFactor(retention, r.CLVDiscount, r.CLVYears)
-	ranked := byRevenue(figures)
-	out := make([]Behaviour, len(ranked))
-	var positive int
-	for _, f := range ranked {
-		if f.NetRevenue > 0 {
-			positive++
-		}
-	}
-	core := ceilShare(r.LAMPCore, positive)
-	next := ceilShare(new(big.Rat).Add(r.LAMPCore, r.LAMPNext), positive)
-	if next > positive {
-		next = positive
-	}
-	var entry kam.Money // revenue of the smallest customer of the next group (or the core)
-	switch {
-	case next > core:
-		entry = ranked[next-1].NetRevenue
-	case core > 0:
-		entry = ranked[core-1].NetRevenue
-	}
-	for i, f := range ranked {
-		b := Behaviour{CustomerID: f.CustomerID, Code: f.Code, LAMPRank: i + 1}
+	order := revenueOrder(figures)
+	m := newBehaviourModel(figures, order, details, from, to, r)
+	out := make([]Behaviour, len(order))
+	for k, i := range order {
+		f := &figures[i]
 		d := byID[f.CustomerID]
 		if d == nil {
 			d = &kam.CustomerDetail{}
 		}
-		b.Growth = GrowthOf(d.Monthly, d.Prior)
-		b.Growth.Revenue = f.NetRevenue
-		if months > 0 {
-			b.Regularity = Fraction{int64(f.ActiveMonths), int64(months)}
-		}
-		if d.WalletEstimate > 0 {
-			b.Share = big.NewRat(int64(d.WalletOurs), int64(d.WalletEstimate))
-			if h := d.WalletEstimate - d.WalletOurs; h > 0 {
-				b.Headroom = h
-			}
-		}
-		if d.PriorWalletEstimate > 0 {
-			b.PriorShare = big.NewRat(int64(d.PriorWalletOurs), int64(d.PriorWalletEstimate))
-		}
-		if d.FirstMonth != "" && d.FirstMonth <= to {
-			b.RelationshipMonths = monthsBetween(d.FirstMonth, to) + 1
-		}
-		b.Loyalty = loyaltyOf(f, b, r)
-		switch {
-		case f.NetRevenue > 0 && i < core:
-			b.LAMP = kam.LAMPCore
-		case f.NetRevenue > 0 && i < next:
-			b.LAMP = kam.LAMPNext
-		case b.Headroom > 0 && b.Headroom >= entry && (b.Growth.New || b.Growth.YoY != nil && b.Growth.YoY.Cmp(r.LAMPGrowth) >= 0):
-			b.LAMP = kam.LAMPPromising
-		default:
-			b.LAMP = kam.LAMPOther
-		}
-		b.CLV = CLV{Retention: retention, Discount: r.CLVDiscount, Years: r.CLVYears, Factor: factor}
-		if months > 0 {
-			m := big.NewRat(int64(f.Profit())*12, int64(months))
-			b.CLV.Margin = RoundMoney(m)
-			b.CLV.Value = RoundMoney(new(big.Rat).Mul(m, factor))
-		}
-		out[i] = b
+		out[k] = m.of(k, f, d, true)
 	}
 	return out
+}
+
+// behaviourModel holds what the behaviour models measure each customer of a portfolio against:
+// the bounds of the LAMP groups and the lifetime value's factor.
+type behaviourModel struct {
+	r          BehaviourRules
+	to         string
+	months     int
+	core, next int       // the LAMP core and next groups are the ranks below these
+	entry      kam.Money // revenue of the smallest customer of the next group (or the core)
+	retention  *big.Rat
+	clvFactor  *big.Rat
+}
+
+// newBehaviourModel ranks a portfolio: order is revenueOrder(figures); the observed retention is
+// that of details.
+func newBehaviourModel(figures []CustomerFigures, order []int32, details []kam.CustomerDetail, from, to string, r BehaviourRules) *behaviourModel {
+	m := &behaviourModel{r: r, to: to, months: PeriodMonths(from, to), retention: r.CLVRetention}
+	if m.retention == nil {
+		m.retention = Retention(details)
+	}
+	m.clvFactor = CLVFactor(m.retention, r.CLVDiscount, r.CLVYears)
+	var positive int
+	for _, f := range figures {
+		if f.NetRevenue > 0 {
+			positive++
+		}
+	}
+	m.core = ceilShare(r.LAMPCore, positive)
+	m.next = min(ceilShare(new(big.Rat).Add(r.LAMPCore, r.LAMPNext), positive), positive)
+	switch {
+	case m.next > m.core:
+		m.entry = figures[order[m.next-1]].NetRevenue
+	case m.core > 0:
+		m.entry = figures[order[m.core-1]].NetRevenue
+	}
+	return m
+}
+
+// of is the behaviour of the customer ranked k (from 0) by revenue, with its details; without
+// full, only what its loyalty type and LAMP group need (no trend, no lifetime value).
+func (m *behaviourModel) of(k int, f *CustomerFigures, d *kam.CustomerDetail, full bool) Behaviour {
+	r := m.r
+	b := Behaviour{CustomerID: f.CustomerID, Code: f.Code, LAMPRank: k + 1}
+	b.Growth = growthOf(d.Monthly, d.Prior, full)
+	b.Growth.Revenue = f.NetRevenue
+	if m.months > 0 {
+		b.Regularity = Fraction{int64(f.ActiveMonths), int64(m.months)}
+	}
+	if d.WalletEstimate > 0 {
+		b.Share = big.NewRat(int64(d.WalletOurs), int64(d.WalletEstimate))
+		if h := d.WalletEstimate - d.WalletOurs; h > 0 {
+			b.Headroom = h
+		}
+	}
+	if d.PriorWalletEstimate > 0 {
+		b.PriorShare = big.NewRat(int64(d.PriorWalletOurs), int64(d.PriorWalletEstimate))
+	}
+	if d.FirstMonth != "" && d.FirstMonth <= m.to {
+		b.RelationshipMonths = monthsBetween(d.FirstMonth, m.to) + 1
+	}
+	b.Loyalty = loyaltyOf(f, b, r)
+	switch {
+	case f.NetRevenue > 0 && k < m.core:
+		b.LAMP = kam.LAMPCore
+	case f.NetRevenue > 0 && k < m.next:
+		b.LAMP = kam.LAMPNext
+	case b.Headroom > 0 && b.Headroom >= m.entry && (b.Growth.New || b.Growth.YoY != nil && b.Growth.YoY.Cmp(r.LAMPGrowth) >= 0):
+		b.LAMP = kam.LAMPPromising
+	default:
+		b.LAMP = kam.LAMPOther
+	}
+	if !full {
+		return b
+	}
+	b.CLV = CLV{Retention: m.retention, Discount: r.CLVDiscount, Years: r.CLVYears, Factor: m.clvFactor}
+	if m.months > 0 {
+		margin := big.NewRat(int64(f.Profit())*12, int64(m.months))
+		b.CLV.Margin = RoundMoney(margin)
+		b.CLV.Value = RoundMoney(new(big.Rat).Mul(margin, m.clvFactor))
+	}
+	return b
 }
 
 func loyaltyOf(f *CustomerFigures, b Behaviour, r BehaviourRules) string {

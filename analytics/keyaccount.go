@@ -2,7 +2,6 @@ package analytics
 
 import (
 	"cmp"
-	"context"
 	"math/big"
 	"slices"
 
@@ -185,70 +184,137 @@ func codeRanks(n int, code func(i int) string) []int32 {
 
 // KeyAccounts runs the scorecard, the portfolio matrix and the importance grade over d.
 func KeyAccounts(d KeyAccountData, r KeyAccountRules) []KeyAccount {
-	figs := d.Figures
-	n := len(figs)
-	out := make([]KeyAccount, n)
+	m := newKeyModel(d.Figures, keyInputsOf(d), d.From, d.To, r)
+	out := make([]KeyAccount, len(d.Figures))
+	for i := range out {
+		out[i] = m.account(i, true)
+	}
+	return out
+}
+
+// The criteria by number: the scorecard's, the portfolio matrix's and the two parts of the
+// relationship and of the potential.
+const (
+	iProfitShare = iota
+	iGoalImpact
+	iLossDamage
+	iRelationship
+	iPotential
+	iResources
+	iRevenue
+	iGrowth
+	iMargin
+	iStrategicFit
+	iWalletShare
+	iCompetitive
+	iLength
+	iStability
+	iHeadroom
+	nCriteria
+)
+
+// criterionKeys names the criteria by number.
+var criterionKeys = [nCriteria]string{kam.CritProfitShare, kam.CritGoalImpact, kam.CritLossDamage, kam.CritRelationship, kam.CritPotential,
+	kam.CritResources, kam.MeasRevenue, kam.MeasGrowth, kam.MeasMargin, kam.MeasStrategicFit, kam.MeasWalletShare, kam.MeasCompetitive,
+	"length", "stability", "headroom"}
+
+// criteriaOf numbers criteria named by their keys (the lists of kam, every one known).
+func criteriaOf(keys []string) []int {
+	out := make([]int, len(keys))
+	for j, k := range keys {
+		out[j] = slices.Index(criterionKeys[:], k)
+	}
+	return out
+}
+
+// keyInputs are the key-account models' inputs beyond the figures, each by the customer's index
+// in the figures.
+type keyInputs struct {
+	prev       []kam.Money // net revenue in the period of the same length before
+	first      []string    // first month with an order ever, "" without any
+	wallet     []kam.Money // estimated purchases in the year of the period's end; none unless positive
+	walletOurs []kam.Money // our net revenue in that year
+	haveWallet bool        // some customer has an estimate: the potential weighs the headroom
+	states     []*kam.KeyAccountState
+	class      []string // ABC class
+	tier       []string
+}
+
+// keyInputsOf puts d's inputs, found by customer, beside its figures.
+func keyInputsOf(d KeyAccountData) keyInputs {
 	in := d.Inputs
 	if in == nil {
 		in = &kam.KeyAccountInputs{}
 	}
-	prev := map[int64]kam.Money{}
+	prev := make(map[int64]kam.Money, len(d.Previous))
 	for _, p := range d.Previous {
 		prev[p.CustomerID] = p.NetRevenue
 	}
-	months := PeriodMonths(d.From, d.To)
-	var positive kam.Money
-	for _, f := range figs {
-		if p := f.Profit(); p > 0 {
-			positive += p
-		}
-	}
-	class := map[int64]string{}
+	class := make(map[int64]string, len(d.ABC.Ranks))
 	for _, rk := range d.ABC.Ranks {
 		class[rk.CustomerID] = rk.Class
 	}
+	out := newKeyInputs(len(d.Figures))
+	out.haveWallet = len(in.Wallet) > 0
+	for i, f := range d.Figures {
+		id := f.CustomerID
+		out.prev[i], out.first[i], out.states[i], out.class[i], out.tier[i] = prev[id], in.FirstMonth[id], in.States[id], class[id], d.Tiers[id]
+		if est := in.Wallet[id]; est > 0 {
+			out.wallet[i], out.walletOurs[i] = est, in.WalletOurs[id]
+		}
+	}
+	return out
+}
+
+func newKeyInputs(n int) keyInputs {
+	return keyInputs{prev: make([]kam.Money, n), first: make([]string, n), wallet: make([]kam.Money, n), walletOurs: make([]kam.Money, n),
+		states: make([]*kam.KeyAccountState, n), class: make([]string, n), tier: make([]string, n)}
+}
+
+// keyModel is the key-account models' work over a portfolio: every customer's data scores, a
+// few bytes each, from which account makes one customer's results at a time.
+type keyModel struct {
+	figs     []CustomerFigures
+	in       keyInputs
+	months   int
+	positive kam.Money // the sum of the positive profits
+	length   []int32   // months of the relationship
+	scores   [][nCriteria]int8
+	rules    KeyAccountRules
+	// The weights and the criteria of the scorecard and of the matrix's two axes.
+	scorecard, attractiveness, strength             weights
+	scorecardList, attractivenessList, strengthList []int
+	manual                                          []int
+}
+
+func newKeyModel(figs []CustomerFigures, in keyInputs, from, to string, r KeyAccountRules) *keyModel {
+	n := len(figs)
+	m := &keyModel{figs: figs, in: in, months: PeriodMonths(from, to), length: make([]int32, n), scores: make([][nCriteria]int8, n), rules: r,
+		scorecard: weightsOf(r.Scorecard), attractiveness: weightsOf(r.Attractiveness), strength: weightsOf(r.Strength),
+		scorecardList: criteriaOf(kam.ScorecardCriteria), attractivenessList: criteriaOf(kam.AttractivenessMeasures),
+		strengthList: criteriaOf(kam.StrengthMeasures), manual: criteriaOf(kam.ManualCriteria)}
 	all := make([]int, n)
-	length := make([]int, n)
-	headroom := make([]kam.Money, n)
-	scores := make([]map[string]int, n)
-	values := make([]map[string]string, n)
-	haveWallet := len(in.Wallet) > 0
 	var walletIdx []int
 	for i, f := range figs {
 		all[i] = i
-		scores[i], values[i] = map[string]int{}, map[string]string{}
-		k := &out[i]
-		k.CustomerID, k.Code, k.NetRevenue, k.Profit = f.CustomerID, f.Code, f.NetRevenue, f.Profit()
-		k.ActiveMonths, k.PeriodMonths = f.ActiveMonths, months
-		if positive > 0 {
-			k.ProfitShare = big.NewRat(int64(k.Profit), int64(positive))
+		if p := f.Profit(); p > 0 {
+			m.positive += p
 		}
-		if first := in.FirstMonth[f.CustomerID]; first != "" && first <= d.To {
-			length[i] = monthsBetween(first, d.To) + 1
+		if first := in.first[i]; first != "" && first <= to {
+			m.length[i] = int32(monthsBetween(first, to) + 1)
 		}
-		k.RelationshipMonths = length[i]
-		k.Growth = f.NetRevenue - prev[f.CustomerID]
-		if est, ok := in.Wallet[f.CustomerID]; ok && est > 0 {
-			headroom[i] = max(est-in.WalletOurs[f.CustomerID], 0)
+		if in.wallet[i] > 0 {
 			walletIdx = append(walletIdx, i)
-			values[i][kam.MeasWalletShare] = Fraction{int64(in.WalletOurs[f.CustomerID]), int64(est)}.FloatString(4)
-		}
-		values[i][kam.CritProfitShare] = k.Profit.String()
-		values[i][kam.CritResources] = f.CostToServe.String()
-		values[i][kam.MeasRevenue] = f.NetRevenue.String()
-		values[i][kam.MeasGrowth] = k.Growth.String()
-		if f.NetRevenue > 0 {
-			values[i][kam.MeasMargin] = Fraction{int64(k.Profit), int64(f.NetRevenue)}.FloatString(4)
 		}
 	}
 	rank := codeRanks(n, func(i int) string { return figs[i].Code })
-	setter := func(key string) func(i, s int) { return func(i, s int) { scores[i][key] = s } }
-	quintilesBy(all, func(i int) int64 { return int64(figs[i].Profit()) }, rank, setter(kam.CritProfitShare))
-	quintilesBy(all, func(i int) int64 { return int64(figs[i].CostToServe) }, rank, setter(kam.CritResources))
-	quintilesBy(all, func(i int) int64 { return int64(figs[i].NetRevenue) }, rank, setter(kam.MeasRevenue))
-	quintilesBy(all, func(i int) int64 { return int64(out[i].Growth) }, rank, setter(kam.MeasGrowth))
-	quintilesBy(all, func(i int) int64 { return int64(length[i]) }, rank, setter("length"))
-	quintilesBy(all, func(i int) int64 { return int64(figs[i].ActiveMonths) }, rank, setter("stability"))
+	setter := func(c int) func(i, s int) { return func(i, s int) { m.scores[i][c] = int8(s) } }
+	quintilesBy(all, func(i int) int64 { return int64(figs[i].Profit()) }, rank, setter(iProfitShare))
+	quintilesBy(all, func(i int) int64 { return int64(figs[i].CostToServe) }, rank, setter(iResources))
+	quintilesBy(all, func(i int) int64 { return int64(figs[i].NetRevenue) }, rank, setter(iRevenue))
+	quintilesBy(all, func(i int) int64 { return int64(figs[i].NetRevenue - in.prev[i]) }, rank, setter(iGrowth))
+	quintilesBy(all, func(i int) int64 { return int64(m.length[i]) }, rank, setter(iLength))
+	quintilesBy(all, func(i int) int64 { return int64(figs[i].ActiveMonths) }, rank, setter(iStability))
 	quintiles(all, func(i, j int) int {
 		a, b := figs[i], figs[j]
 		switch {
@@ -260,73 +326,121 @@ func KeyAccounts(d KeyAccountData, r KeyAccountRules) []KeyAccount {
 			return 1
 		}
 		return cmpFrac(int64(a.Profit()), int64(a.NetRevenue), int64(b.Profit()), int64(b.NetRevenue))
-	}, rank, setter(kam.MeasMargin))
-	if haveWallet {
-		quintilesBy(all, func(i int) int64 { return int64(headroom[i]) }, rank, setter("headroom"))
+	}, rank, setter(iMargin))
+	if in.haveWallet {
+		quintilesBy(all, func(i int) int64 { return int64(m.headroom(i)) }, rank, setter(iHeadroom))
 		quintiles(walletIdx, func(i, j int) int {
-			a, b := figs[i].CustomerID, figs[j].CustomerID
-			return cmpFrac(int64(in.WalletOurs[a]), int64(in.Wallet[a]), int64(in.WalletOurs[b]), int64(in.Wallet[b]))
-		}, rank, setter(kam.MeasWalletShare))
+			return cmpFrac(int64(in.walletOurs[i]), int64(in.wallet[i]), int64(in.walletOurs[j]), int64(in.wallet[j]))
+		}, rank, setter(iWalletShare))
 	}
-	scorecardWeights, attractivenessWeights, strengthWeights := weightsOf(r.Scorecard), weightsOf(r.Attractiveness), weightsOf(r.Strength)
-	for i := range out {
-		k := &out[i]
-		s := scores[i]
-		s[kam.CritRelationship] = min(s["length"], s["stability"])
-		values[i][kam.CritRelationship] = itoa(length[i]) + "/" + itoa(figs[i].ActiveMonths)
-		s[kam.CritPotential] = s[kam.MeasGrowth]
-		values[i][kam.CritPotential] = k.Growth.String()
-		if haveWallet && s["headroom"] > s[kam.CritPotential] {
-			s[kam.CritPotential] = s["headroom"]
-			values[i][kam.CritPotential] = headroom[i].String()
+	return m
+}
+
+// headroom is the part of customer i's wallet we do not have (0 without an estimate).
+func (m *keyModel) headroom(i int) kam.Money {
+	if est := m.in.wallet[i]; est > 0 {
+		return max(est-m.in.walletOurs[i], 0)
+	}
+	return 0
+}
+
+// account is customer i's results; without full, only its totals, state, quadrant and grade (no
+// criteria, no profit share: what a run stores).
+func (m *keyModel) account(i int, full bool) KeyAccount {
+	f := &m.figs[i]
+	k := KeyAccount{CustomerID: f.CustomerID, Code: f.Code, NetRevenue: f.NetRevenue, Profit: f.Profit(), RelationshipMonths: int(m.length[i]),
+		ActiveMonths: f.ActiveMonths, PeriodMonths: m.months, Growth: f.NetRevenue - m.in.prev[i]}
+	var s [nCriteria]int
+	for c, v := range m.scores[i] {
+		s[c] = int(v)
+	}
+	s[iRelationship] = min(s[iLength], s[iStability])
+	s[iPotential] = s[iGrowth]
+	byHeadroom := m.in.haveWallet && s[iHeadroom] > s[iPotential]
+	if byHeadroom {
+		s[iPotential] = s[iHeadroom]
+	}
+	var none kam.KeyAccountState
+	st := m.in.states[i]
+	if st == nil {
+		st = &none
+	}
+	for _, c := range m.manual {
+		if e, ok := st.Scores[criterionKeys[c]]; ok {
+			s[c] = e.Score
 		}
-		st := in.States[k.CustomerID]
-		if st == nil {
-			st = &kam.KeyAccountState{}
+	}
+	k.Total = m.scorecard.total(m.scorecardList, &s)
+	k.Proposed = k.Total != nil && k.Total.Cmp(m.rules.Threshold) >= 0
+	switch {
+	case st.Decision != nil:
+		k.State = st.Decision.Value
+	case k.Proposed:
+		k.State = kam.KeyAccountProposed
+	}
+	k.AttractivenessTotal = m.attractiveness.total(m.attractivenessList, &s)
+	k.StrengthTot = m.strength.total(m.strengthList, &s)
+	high := func(t *big.Rat) bool { return t != nil && t.Cmp(m.rules.Cut) >= 0 }
+	switch a, b := high(k.AttractivenessTotal), high(k.StrengthTot); {
+	case a && b:
+		k.Quadrant = QuadrantInvest
+	case a:
+		k.Quadrant = QuadrantSelective
+	case b:
+		k.Quadrant = QuadrantMaintain
+	default:
+		k.Quadrant = QuadrantMinimise
+	}
+	k.ComputedGrade, k.GradeReason = grade(&k, m.in.class[i], m.in.tier[i])
+	k.Grade = k.ComputedGrade
+	if st.Importance != nil {
+		k.Grade, k.Overridden = st.Importance.Value, true
+	}
+	if full {
+		if m.positive > 0 {
+			k.ProfitShare = big.NewRat(int64(k.Profit), int64(m.positive))
 		}
-		for _, m := range kam.ManualCriteria {
-			if e, ok := st.Scores[m]; ok {
-				s[m] = e.Score
-			}
-		}
-		crit := func(keys []string) []Criterion {
-			out := make([]Criterion, len(keys))
-			for j, key := range keys {
-				out[j] = Criterion{Key: key, Score: s[key], Manual: slices.Contains(kam.ManualCriteria, key), Value: values[i][key]}
+		crit := func(list []int) []Criterion {
+			out := make([]Criterion, len(list))
+			for j, c := range list {
+				out[j] = Criterion{Key: criterionKeys[c], Score: s[c], Manual: slices.Contains(m.manual, c), Value: m.value(i, c, &k, byHeadroom)}
 			}
 			return out
 		}
-		k.Scorecard = crit(kam.ScorecardCriteria)
-		k.Total = scorecardWeights.total(k.Scorecard)
-		k.Proposed = k.Total != nil && k.Total.Cmp(r.Threshold) >= 0
-		switch {
-		case st.Decision != nil:
-			k.State = st.Decision.Value
-		case k.Proposed:
-			k.State = kam.KeyAccountProposed
-		}
-		k.Attractiveness = crit(kam.AttractivenessMeasures)
-		k.Strength = crit(kam.StrengthMeasures)
-		k.AttractivenessTotal = attractivenessWeights.total(k.Attractiveness)
-		k.StrengthTot = strengthWeights.total(k.Strength)
-		high := func(t *big.Rat) bool { return t != nil && t.Cmp(r.Cut) >= 0 }
-		switch a, b := high(k.AttractivenessTotal), high(k.StrengthTot); {
-		case a && b:
-			k.Quadrant = QuadrantInvest
-		case a:
-			k.Quadrant = QuadrantSelective
-		case b:
-			k.Quadrant = QuadrantMaintain
-		default:
-			k.Quadrant = QuadrantMinimise
-		}
-		k.ComputedGrade, k.GradeReason = grade(k, class[k.CustomerID], d.Tiers[k.CustomerID])
-		k.Grade = k.ComputedGrade
-		if st.Importance != nil {
-			k.Grade, k.Overridden = st.Importance.Value, true
-		}
+		k.Scorecard, k.Attractiveness, k.Strength = crit(m.scorecardList), crit(m.attractivenessList), crit(m.strengthList)
 	}
-	return out
+	return k
+}
+
+// value is the measure behind customer i's data score on criterion c ("" for a manual one).
+func (m *keyModel) value(i, c int, k *KeyAccount, byHeadroom bool) string {
+	f := &m.figs[i]
+	switch c {
+	case iProfitShare:
+		return k.Profit.String()
+	case iResources:
+		return f.CostToServe.String()
+	case iRevenue:
+		return f.NetRevenue.String()
+	case iGrowth:
+		return k.Growth.String()
+	case iMargin:
+		if f.NetRevenue > 0 {
+			return Fraction{int64(k.Profit), int64(f.NetRevenue)}.FloatString(4)
+		}
+	case iWalletShare:
+		if est := m.in.wallet[i]; est > 0 {
+			return Fraction{int64(m.in.walletOurs[i]), int64(est)}.FloatString(4)
+		}
+	case iRelationship:
+		return itoa(int(m.length[i])) + "/" + itoa(f.ActiveMonths)
+	case iPotential:
+		if byHeadroom {
+			return m.headroom(i).String()
+		}
+		return k.Growth.String()
+	}
+	return ""
 }
 
 // grade is the importance grade from the models, checked in this order:
@@ -348,16 +462,20 @@ func grade(k *KeyAccount, class, tier string) (string, string) {
 	return kam.GradeGeneral, "rest"
 }
 
-// weights are a set of weights ready for many weighted totals: in ten-thousandths where every
-// weight is a whole number of them (the settings' are), so that a total is integer sums and one
-// fraction, else as fractions.
+// weights are a set of weights ready for many weighted totals, by criterion: in ten-thousandths
+// where every weight is a whole number of them (the settings' are), so that a total is integer
+// sums and one fraction, else as fractions.
 type weights struct {
-	fixed map[string]int64 // nil when some weight is not a whole number of ten-thousandths
-	rat   map[string]*big.Rat
+	fixed *[nCriteria]int64 // nil when some weight is not a whole number of ten-thousandths
+	rat   [nCriteria]*big.Rat
 }
 
 func weightsOf(w map[string]*big.Rat) weights {
-	out := weights{rat: w, fixed: make(map[string]int64, len(w))}
+	var out weights
+	for c, k := range criterionKeys {
+		out.rat[c] = w[k]
+	}
+	fixed := new([nCriteria]int64)
 	scale := big.NewRat(10000, 1)
 	for k, v := range w {
 		if v == nil || v.Sign() <= 0 {
@@ -365,21 +483,24 @@ func weightsOf(w map[string]*big.Rat) weights {
 		}
 		x := new(big.Rat).Mul(v, scale)
 		if !x.IsInt() || !x.Num().IsInt64() || x.Num().Int64() > 1<<40 {
-			out.fixed = nil
 			return out
 		}
-		out.fixed[k] = x.Num().Int64()
+		if c := slices.Index(criterionKeys[:], k); c >= 0 {
+			fixed[c] = x.Num().Int64()
+		}
 	}
+	out.fixed = fixed
 	return out
 }
 
-// total is Σ wᵢsᵢ ÷ Σ wᵢ over the scored criteria of positive weight; nil without any.
-func (w weights) total(cs []Criterion) *big.Rat {
+// total is Σ wᵢsᵢ ÷ Σ wᵢ over the criteria of list scored in s, of positive weight; nil without
+// any.
+func (w weights) total(list []int, s *[nCriteria]int) *big.Rat {
 	if w.fixed != nil {
 		var num, den int64
-		for _, c := range cs {
-			if wt := w.fixed[c.Key]; c.Score != 0 && wt > 0 {
-				num += wt * int64(c.Score)
+		for _, c := range list {
+			if wt := w.fixed[c]; s[c] != 0 && wt > 0 {
+				num += wt * int64(s[c])
 				den += wt
 			}
 		}
@@ -389,12 +510,12 @@ func (w weights) total(cs []Criterion) *big.Rat {
 		return big.NewRat(num, den)
 	}
 	num, den := new(big.Rat), new(big.Rat)
-	for _, c := range cs {
-		wt := w.rat[c.Key]
-		if c.Score == 0 || wt == nil || wt.Sign() <= 0 {
+	for _, c := range list {
+		wt := w.rat[c]
+		if s[c] == 0 || wt == nil || wt.Sign() <= 0 {
 			continue
 		}
-		num.Add(num, new(big.Rat).Mul(wt, big.NewRat(int64(c.Score), 1)))
+		num.Add(num, new(big.Rat).Mul(wt, big.NewRat(int64(s[c]), 1)))
 		den.Add(den, wt)
 	}
 	if den.Sign() == 0 {
@@ -403,53 +524,29 @@ func (w weights) total(cs []Criterion) *big.Rat {
 	return num.Quo(num, den)
 }
 
-// AddKeyAccounts runs the key-account models over a run's period (p is what was read of it) and
-// puts each customer's weighted total, state, quadrant and grade in its result, and their counts
-// in the run's summary, so that they are stored with the run.
-func AddKeyAccounts(ctx context.Context, ledger kam.LedgerService, run *kam.ClassificationRun, p *kam.PortfolioPeriod) error {
-	stored, err := ledger.KeyAccountStates(ctx)
-	if err != nil {
-		return err
-	}
-	in := kam.KeyAccountInputsOf(p.Details, stored)
-	figures, prev := p.Figures, p.Previous
-	set, err := ledger.KeyAccountSettings(ctx)
-	if err != nil {
-		return err
-	}
-	abc := ABC{}
-	tiers := map[int64]string{}
-	for _, r := range run.Results {
-		abc.Ranks = append(abc.Ranks, ABCRank{CustomerID: r.CustomerID, Class: r.ABC})
-		tiers[r.CustomerID] = r.Tier
-	}
-	ks := KeyAccounts(KeyAccountData{From: run.From, To: run.To, Figures: figures, Previous: prev, Inputs: in, ABC: abc, Tiers: tiers}, KeyAccountRulesOf(set))
-	byID := make(map[int64]*KeyAccount, len(ks))
-	for i := range ks {
-		byID[ks[i].CustomerID] = &ks[i]
-	}
+// addKeyAccounts runs the key-account models over a run's figures (order as classify returns
+// it) and puts each customer's weighted total, state, quadrant and grade in its result, and their
+// counts in the run's summary, so that they are stored with the run.
+func addKeyAccounts(run *kam.ClassificationRun, figures []CustomerFigures, order []int32, in keyInputs, r KeyAccountRules) {
+	m := newKeyModel(figures, in, run.From, run.To, r)
 	states, quadrants, grades := map[string]int{}, map[string]int{}, map[string]int{}
-	for i := range run.Results {
-		r := &run.Results[i]
-		k := byID[r.CustomerID]
-		if k == nil {
-			continue
+	for k, i := range order {
+		a := m.account(int(i), false)
+		res := &run.Results[k]
+		if a.Total != nil {
+			res.KeyTotal = a.Total.FloatString(4)
 		}
-		if k.Total != nil {
-			r.KeyTotal = k.Total.FloatString(4)
+		res.KeyState, res.Quadrant, res.Grade = a.State, a.Quadrant, a.Grade
+		if a.State != "" {
+			states[a.State]++
 		}
-		r.KeyState, r.Quadrant, r.Grade = k.State, k.Quadrant, k.Grade
-		if k.State != "" {
-			states[k.State]++
-		}
-		quadrants[k.Quadrant]++
-		grades[k.Grade]++
+		quadrants[a.Quadrant]++
+		grades[a.Grade]++
 	}
 	if s, ok := run.Summary.(Summary); ok {
 		s.KeyAccounts, s.Quadrants, s.Grades = states, quadrants, grades
 		run.Summary = s
 	}
-	return nil
 }
 
 // PreviousPeriod is the period of the same length just before from–to.

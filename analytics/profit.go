@@ -45,11 +45,34 @@ func WhaleCurve(cs []CustomerFigures) Whale {
 		return cmp.Compare(a.Code, b.Code)
 	})
 	w := Whale{Points: make([]WhalePoint, 0, len(sorted))}
-	var cum, peak kam.Money
+	var cum kam.Money
 	for i, c := range sorted {
-		p := c.Profit()
+		cum += c.Profit()
+		w.Points = append(w.Points, WhalePoint{CustomerID: c.CustomerID, Code: c.Code, Rank: i + 1, Profit: c.Profit(), Cumulative: cum})
+	}
+	w.sum(len(sorted), func(i int) kam.Money { return sorted[i].Profit() })
+	return w
+}
+
+// whaleTotals is WhaleCurve without its points: the totals, the peak and the counts, which do not
+// depend on the order of equal profits, so that the profits alone are sorted.
+func whaleTotals(cs []CustomerFigures) Whale {
+	profits := make([]kam.Money, len(cs))
+	for i := range cs {
+		profits[i] = cs[i].Profit()
+	}
+	slices.SortFunc(profits, func(a, b kam.Money) int { return cmp.Compare(b, a) })
+	var w Whale
+	w.sum(len(profits), func(i int) kam.Money { return profits[i] })
+	return w
+}
+
+// sum fills in the totals of a whale curve from its n profits, largest first.
+func (w *Whale) sum(n int, profit func(i int) kam.Money) {
+	var cum, peak kam.Money
+	for i := range n {
+		p := profit(i)
 		cum += p
-		w.Points = append(w.Points, WhalePoint{CustomerID: c.CustomerID, Code: c.Code, Rank: i + 1, Profit: p, Cumulative: cum})
 		if i == 0 || cum > peak {
 			peak, w.PeakRank = cum, i+1
 		}
@@ -64,5 +87,4 @@ func WhaleCurve(cs []CustomerFigures) Whale {
 	if cum > 0 {
 		w.PeakShare = big.NewRat(int64(peak), int64(cum))
 	}
-	return w
 }

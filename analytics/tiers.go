@@ -38,26 +38,41 @@ func Tiers(figures []CustomerFigures, abc ABC, months int, r TierRules) map[int6
 	for _, rk := range abc.Ranks {
 		class[rk.CustomerID] = rk.Class
 	}
-	var revenue, profit kam.Money
-	for _, f := range figures {
-		if f.NetRevenue > 0 {
-			revenue += f.NetRevenue
-			profit += f.Profit()
-		}
-	}
+	t := newTiering(figures, months, r)
 	out := make(map[int64]string, len(figures))
-	for _, f := range figures {
-		c := class[f.CustomerID]
-		switch {
-		case f.NetRevenue <= 0 || (Fraction{int64(f.Profit()), int64(f.NetRevenue)}).Cmp(r.LeadMargin) <= 0:
-			out[f.CustomerID] = TierLead
-		case c == "A" && revenue > 0 && cmpFrac(int64(f.Profit()), int64(f.NetRevenue), int64(profit), int64(revenue)) >= 0:
-			out[f.CustomerID] = TierPlatinum
-		case (c == "A" || c == "B") && months > 0 && (Fraction{int64(f.ActiveMonths), int64(months)}).Cmp(r.GoldLoyalty) >= 0:
-			out[f.CustomerID] = TierGold
-		default:
-			out[f.CustomerID] = TierIron
-		}
+	for i := range figures {
+		out[figures[i].CustomerID] = t.of(&figures[i], class[figures[i].CustomerID])
 	}
 	return out
+}
+
+// tiering holds the portfolio's figures a customer's tier is measured against.
+type tiering struct {
+	revenue, profit kam.Money // of the customers with positive revenue
+	months          int
+	r               TierRules
+}
+
+func newTiering(figures []CustomerFigures, months int, r TierRules) tiering {
+	t := tiering{months: months, r: r}
+	for _, f := range figures {
+		if f.NetRevenue > 0 {
+			t.revenue += f.NetRevenue
+			t.profit += f.Profit()
+		}
+	}
+	return t
+}
+
+// of is the tier of a customer of ABC class c.
+func (t tiering) of(f *CustomerFigures, c string) string {
+	switch {
+	case f.NetRevenue <= 0 || (Fraction{int64(f.Profit()), int64(f.NetRevenue)}).Cmp(t.r.LeadMargin) <= 0:
+		return TierLead
+	case c == "A" && t.revenue > 0 && cmpFrac(int64(f.Profit()), int64(f.NetRevenue), int64(t.profit), int64(t.revenue)) >= 0:
+		return TierPlatinum
+	case (c == "A" || c == "B") && t.months > 0 && (Fraction{int64(f.ActiveMonths), int64(t.months)}).Cmp(t.r.GoldLoyalty) >= 0:
+		return TierGold
+	}
+	return TierIron
 }

@@ -89,23 +89,51 @@ func eachRow(rows *sql.Rows, err error) func(fn func(scanFunc) error) error {
 }
 
 // customerDetails reads the segment fields of the customers in scope, ordered by id, each with
-// a zero monthly revenue per month of from–to, and the index of each id.
+// a zero monthly revenue per month of from–to, and the index of each id. The segment fields take
+// a few values each: every customer's share one text per value (100,000 customers' four fields
+// would be 400,000 small allocations).
 func customerDetails(ctx context.Context, c conn, scope string, sargs []any, from, to string) ([]kam.CustomerDetail, map[int64]int, error) {
-	var out []kam.CustomerDetail
-	index := map[int64]int{}
+	// Counted first, so that the details and their months are each one allocation of the right
+	// size (appended, 100,000 details would end in room for 131,072 and copies on the way).
+	var n int
+	if err := c.queryRow(ctx, "SELECT COUNT(*) FROM customers c WHERE "+scope, sargs...).Scan(&n); err != nil {
+		return nil, nil, err
+	}
+	out := make([]kam.CustomerDetail, 0, n)
+	index := make(map[int64]int, n)
 	span := max(monthIndex(to)-monthIndex(from)+1, 0)
+	months := make([]kam.Money, n*span)
+	values := texts{}
+	var industry, nature, role, province sql.RawBytes
 	err := eachRow(c.query(ctx, `SELECT c.id, c.code, c.industry, c.nature, c.channel_role, c.province, c.owner_id FROM customers c
 		WHERE `+scope+` ORDER BY c.id`, sargs...))(func(scan scanFunc) error {
 		var d kam.CustomerDetail
-		if err := scan(&d.CustomerID, &d.Code, &d.Industry, &d.Nature, &d.ChannelRole, &d.Province, &d.OwnerID); err != nil {
+		if err := scan(&d.CustomerID, &d.Code, &industry, &nature, &role, &province, &d.OwnerID); err != nil {
 			return err
 		}
-		d.Monthly = make([]kam.Money, span)
+		d.Industry, d.Nature, d.ChannelRole, d.Province = values.of(industry), values.of(nature), values.of(role), values.of(province)
+		if len(months) >= span {
+			d.Monthly, months = months[:span:span], months[span:]
+		} else { // a customer added since the count
+			d.Monthly = make([]kam.Money, span)
+		}
 		index[d.CustomerID] = len(out)
 		out = append(out, d)
 		return nil
 	})
 	return out, index, err
+}
+
+// texts holds one copy of each text read.
+type texts map[string]string
+
+func (t texts) of(b []byte) string {
+	if s, ok := t[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	t[s] = s
+	return s
 }
 
 // addWalletsAndFirstMonths fills in the details of the customers of index the wallet of the year

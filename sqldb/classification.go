@@ -1,10 +1,13 @@
 package sqldb
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"slices"
 
 	"kam"
 )
@@ -12,6 +15,15 @@ import (
 // SaveClassification stores a classification run with every customer's result. Runs classify the
 // whole portfolio, so only roles that see every file may store one.
 func (s *LedgerService) SaveClassification(ctx context.Context, run *kam.ClassificationRun) error {
+	return s.saveClassification(ctx, run, resultsPerCopy)
+}
+
+// resultsPerCopy is how many results SaveClassification copies at once: the rows of a copy are
+// made for it, so that a run of any size holds a few thousand of them at a time instead of all
+// (100,000 customers' rows are some 40 MB of boxed values).
+const resultsPerCopy = 5000
+
+func (s *LedgerService) saveClassification(ctx context.Context, run *kam.ClassificationRun, per int) error {
 	a, err := actorOf(ctx)
 	if err != nil {
 		return err
@@ -27,6 +39,13 @@ func (s *LedgerService) SaveClassification(ctx context.Context, run *kam.Classif
 	if err != nil {
 		return err
 	}
+	if s.db.dialect == SQLite {
+		restore, err := s.db.smallWriteCache(ctx)
+		if err != nil {
+			return err
+		}
+		defer restore()
+	}
 	// On a connection of its own, so that PostgreSQL takes the results by COPY.
 	tx, err := s.db.beginConn(ctx)
 	if err != nil {
@@ -39,16 +58,45 @@ func (s *LedgerService) SaveClassification(ctx context.Context, run *kam.Classif
 	if err != nil {
 		return err
 	}
-	rows := make([][]any, len(run.Results))
-	for i, r := range run.Results {
-		rows[i] = []any{run.ID, r.CustomerID, r.ABC, r.Tier, int64(r.ABCRank), int64(r.NetRevenue), int64(r.Profit), r.KeyTotal, r.KeyState, r.Quadrant, r.Grade,
-			r.LAMP, r.Loyalty}
+	cols := []string{"run_id", "customer_id", "abc", "tier", "abc_rank", "net_revenue", "profit", "key_total", "key_state", "quadrant", "grade", "lamp", "loyalty"}
+	// In the order of the customers: the indexes of customer_classes take them in their order,
+	// each page once, instead of all over them in the order of the ranks.
+	order := make([]int32, len(run.Results))
+	for i := range order {
+		order[i] = int32(i)
 	}
-	if err := tx.copyRows("customer_classes", []string{"run_id", "customer_id", "abc", "tier", "abc_rank", "net_revenue", "profit", "key_total", "key_state",
-		"quadrant", "grade", "lamp", "loyalty"}, rows); err != nil {
-		return err
+	slices.SortFunc(order, func(a, b int32) int { return cmp.Compare(run.Results[a].CustomerID, run.Results[b].CustomerID) })
+	vals := make([]any, 0, min(per, len(order))*len(cols))
+	rows := make([][]any, 0, min(per, len(order)))
+	for lo := 0; lo < len(order); lo += per {
+		vals, rows = vals[:0], rows[:0]
+		for _, i := range order[lo:min(lo+per, len(order))] {
+			r := &run.Results[i]
+			n := len(vals)
+			vals = append(vals, run.ID, r.CustomerID, r.ABC, r.Tier, int64(r.ABCRank), int64(r.NetRevenue), int64(r.Profit), r.KeyTotal, r.KeyState, r.Quadrant,
+				r.Grade, r.LAMP, r.Loyalty)
+			rows = append(rows, vals[n:len(vals):len(vals)])
+		}
+		if err := tx.copyRows("customer_classes", cols, rows); err != nil {
+			return err
+		}
 	}
 	return tx.Commit()
+}
+
+// smallWriteCache gives SQLite's writer a small page cache until restore: a run's results write
+// each page of customer_classes once, and the writer's cache, kept large for imports, would
+// otherwise fill with them (its pages cost the process about twice their size: 32 MB of cache,
+// some 60 MB).
+func (db *DB) smallWriteCache(ctx context.Context) (restore func(), err error) {
+	var size int64
+	if err := db.write.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&size); err != nil {
+		return nil, err
+	}
+	if _, err := db.write.ExecContext(ctx, "PRAGMA cache_size = -2000"); err != nil {
+		return nil, err
+	}
+	return func() { db.write.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf("PRAGMA cache_size = %d", size)) }, nil
 }
 
 // CustomerClasses returns a customer's results in every run, newest first.

@@ -119,9 +119,22 @@ func redact(dsn string) string {
 	return u.String()
 }
 
+// An Option changes how Open opens a database.
+type Option func(*openOptions)
+
+type openOptions struct {
+	readMmap  int64
+	readCache int64
+}
+
+// ReadOnce is for a process that reads most pages it needs once (a classification of the
+// portfolio): SQLite's readers read through their page cache instead of mapping up to 256 MB of
+// the file, whose mapped pages count as the process's memory and save such a reader nothing.
+func ReadOnce() Option { return func(o *openOptions) { o.readMmap, o.readCache = 0, -2000 } }
+
 // Open connects to the database named by dsn (see ParseDSN). It does not migrate the database;
 // on SQLite it creates and migrates the audit log's own file beside it (see audit_file.go).
-func Open(ctx context.Context, dsn string) (*DB, error) {
+func Open(ctx context.Context, dsn string, opts ...Option) (*DB, error) {
 	dialect, driverDSN, err := ParseDSN(dsn)
 	if err != nil {
 		return nil, err
@@ -130,7 +143,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		if driverDSN == "" {
 			return nil, errors.New("sqlite: empty file path")
 		}
-		db, err := openSQLite(ctx, driverDSN)
+		db, err := openSQLite(ctx, driverDSN, opts...)
 		if err != nil {
 			return nil, err
 		}
@@ -156,12 +169,16 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 }
 
 // openSQLite opens the pools of a SQLite file: one writer, several readers.
-func openSQLite(ctx context.Context, driverDSN string) (*DB, error) {
+func openSQLite(ctx context.Context, driverDSN string, opts ...Option) (*DB, error) {
+	o := openOptions{readMmap: 256 << 20, readCache: -32000}
+	for _, opt := range opts {
+		opt(&o)
+	}
 	var err error
 	db := &DB{dialect: SQLite, Now: time.Now, DirectoryPoll: 100 * time.Millisecond}
 	{
 		pragmas := "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
-			"&_pragma=synchronous(NORMAL)&_pragma=cache_size(-32000)&_pragma=temp_store(MEMORY)"
+			"&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)"
 		base := "file:" + driverDSN
 		sep := "?"
 		if strings.Contains(driverDSN, "?") {
@@ -169,7 +186,7 @@ func openSQLite(ctx context.Context, driverDSN string) (*DB, error) {
 		}
 		// Readers map the file (fast random reads); the writer does not, so that a bulk import's
 		// memory stays the page cache's, not the whole file's.
-		if db.write, err = sql.Open("sqlite", base+sep+pragmas+"&_pragma=mmap_size(0)&_txlock=immediate"); err != nil {
+		if db.write, err = sql.Open("sqlite", base+sep+pragmas+"&_pragma=cache_size(-32000)&_pragma=mmap_size(0)&_txlock=immediate"); err != nil {
 			return nil, err
 		}
 		db.write.SetMaxOpenConns(1)
@@ -180,7 +197,7 @@ func openSQLite(ctx context.Context, driverDSN string) (*DB, error) {
 			db.write.Close()
 			return nil, fmt.Errorf("open sqlite %s: %w", driverDSN, err)
 		}
-		if db.read, err = sql.Open("sqlite", base+sep+pragmas+"&_pragma=mmap_size(268435456)&_pragma=query_only(1)"); err != nil {
+		if db.read, err = sql.Open("sqlite", base+sep+pragmas+fmt.Sprintf("&_pragma=cache_size(%d)&_pragma=mmap_size(%d)&_pragma=query_only(1)", o.readCache, o.readMmap)); err != nil {
 			db.write.Close()
 			return nil, err
 		}

@@ -56,7 +56,8 @@ portfolio to what a user may see and stores nothing.`,
 			if !monthPattern.MatchString(from) || !monthPattern.MatchString(to) || from > to {
 				return fmt.Errorf("--from %q --to %q: months YYYY-MM, from not after to", from, to)
 			}
-			ctx, db, err := a.openAs(cmd.Context(), as)
+			// A classification reads each page of the rollups once: no map of the file.
+			ctx, db, err := a.openAs(cmd.Context(), as, sqldb.ReadOnce())
 			if err != nil {
 				return err
 			}

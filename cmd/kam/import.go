@@ -37,8 +37,8 @@ func actAs(ctx context.Context, db *sqldb.DB, email string) (context.Context, er
 
 // openAs connects to the current database and returns the context of the user named by email
 // (the administrator when empty).
-func (a *app) openAs(ctx context.Context, email string) (context.Context, *sqldb.DB, error) {
-	db, err := a.openCurrent(ctx)
+func (a *app) openAs(ctx context.Context, email string, opts ...sqldb.Option) (context.Context, *sqldb.DB, error) {
+	db, err := a.openCurrent(ctx, opts...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -88,7 +88,9 @@ Kinds: ` + strings.Join(importer.KindNames(), ", ") + `. See the fields of a kin
 			if err != nil {
 				return err
 			}
-			ctx, db, err := a.openAs(cmd.Context(), as)
+			// The import writes through its own connection; what reads after it (the classification
+			// of orders and costs) reads each page once: no map of the file.
+			ctx, db, err := a.openAs(cmd.Context(), as, sqldb.ReadOnce())
 			if err != nil {
 				return err
 			}

@@ -104,8 +104,8 @@ Configuration (flags override the environment):
 }
 
 // open connects to the configured database.
-func (a *app) open(ctx context.Context) (*sqldb.DB, error) {
-	return sqldb.Open(ctx, a.db)
+func (a *app) open(ctx context.Context, opts ...sqldb.Option) (*sqldb.DB, error) {
+	return sqldb.Open(ctx, a.db, opts...)
 }
 
 // system is the context for work the command line does as the administrator of the machine.

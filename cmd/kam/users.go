@@ -132,8 +132,8 @@ each change is recorded in the file's history. Booked orders keep the rep who so
 }
 
 // openCurrent connects to the database and checks that its schema is up to date.
-func (a *app) openCurrent(ctx context.Context) (*sqldb.DB, error) {
-	db, err := a.open(ctx)
+func (a *app) openCurrent(ctx context.Context, opts ...sqldb.Option) (*sqldb.DB, error) {
+	db, err := a.open(ctx, opts...)
 	if err != nil {
 		return nil, err
 	}
