@@ -394,7 +394,7 @@ type Tx struct {
 	behind *writeBehind
 	// running is, in the write-behind goroutine's transaction, held for each statement (see
 	// Tx.between).
-	running *sync.Mutex
+	running *writeBehind
 }
 
 // beginConn starts a write transaction on a connection of its own, for bulk writes.

@@ -2,7 +2,9 @@ package sqldb
 
 import (
 	"database/sql"
+	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // A bulk write (an import) spends about as long preparing its rows (parsing, checking, resolving
@@ -29,6 +31,8 @@ type writeBehind struct {
 	jobs   chan func(*Tx) error
 	own    *Tx        // the transaction as the goroutine uses it: no write-behind of its own
 	run    sync.Mutex // held while a statement of a queued write runs (or a read between them)
+	// readers counts the reads waiting for run: the goroutine yields to them after a statement.
+	readers atomic.Int32
 	exited chan struct{}
 	queued uint64 // writes queued so far (the session's goroutine only)
 
@@ -50,7 +54,7 @@ func (tx *Tx) startWriteBehind() {
 	}
 	own := *tx
 	w := &writeBehind{jobs: make(chan func(*Tx) error, behindQueue), own: &own, exited: make(chan struct{})}
-	own.running = &w.run
+	own.running = w
 	w.cond = sync.NewCond(&w.mu)
 	tx.behind = w
 	go func() {
@@ -135,7 +139,9 @@ func (tx *Tx) between(read func(*Tx) error) error {
 	if err := w.failed(); err != nil {
 		return err
 	}
+	w.readers.Add(1)
 	w.run.Lock()
+	w.readers.Add(-1)
 	defer w.run.Unlock()
 	return read(w.own)
 }
@@ -156,9 +162,17 @@ func (tx *Tx) stopWriteBehind() error {
 
 // statement holds the connection for one statement of a queued write, and returns its release.
 func (tx *Tx) statement() func() {
-	if tx.running == nil {
+	w := tx.running
+	if w == nil {
 		return func() {}
 	}
-	tx.running.Lock()
-	return tx.running.Unlock
+	w.run.Lock()
+	return func() {
+		w.run.Unlock()
+		if w.readers.Load() > 0 {
+			// The session's goroutine waits to read: let it run now rather than when the
+			// scheduler next preempts this one (the import keeps every core busy).
+			runtime.Gosched()
+		}
+	}
 }
