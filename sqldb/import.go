@@ -231,6 +231,18 @@ func (is *importSession) maybeFlush() error {
 	return is.tx.flushRollups(is.delta)
 }
 
+// flushBefore adds the rollup deltas of the months before cutoff to the tables. A file in the
+// order of its dates (as most are) is done with a month once a batch starts after it: its keys
+// go out a month at a time, evenly over the import, rather than all at once at large intervals
+// and at the end, and the deltas hold a month or two. A key met again after its flush is added
+// to the stored row.
+func (is *importSession) flushBefore(cutoff int32) error {
+	if oldest := is.delta.oldestMonth(); oldest == 0 || oldest >= cutoff {
+		return nil
+	}
+	return is.tx.flushRollups(is.delta.takeBefore(cutoff))
+}
+
 // inChunks calls f with slices of at most 500 values, for IN lists.
 func inChunks[T any](vals []T, f func([]T) error) error {
 	for len(vals) > 0 {

@@ -334,6 +334,15 @@ func (is *importSession) OrderLines(rows []kam.OrderLineRow) ([]kam.RowResult, e
 	if err := is.forgetOrders(); err != nil {
 		return nil, err
 	}
+	var first int32
+	for i := range rows {
+		if m := monthOf(rows[i].OrderDate); m > 0 && (first == 0 || m < first) {
+			first = m
+		}
+	}
+	if err := is.flushBefore(first); err != nil {
+		return nil, err
+	}
 	return res, is.maybeFlush()
 }
 

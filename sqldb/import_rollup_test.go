@@ -212,3 +212,39 @@ func TestImportCreatesProducts(t *testing.T) {
 		f.checkRollups()
 	})
 }
+
+// A file in date order has its rollup deltas flushed a month at a time, once a batch starts after
+// the month; a row of a month already flushed (a late line of a new customer's key, a new key of
+// that month) adds to or inserts the stored row, and the rollups agree with the lines.
+func TestImportRollupFlushesByMonth(t *testing.T) {
+	sqldbtest.ForEachDialect(t, func(t *testing.T, db *sqldb.DB) {
+		f := newImportFixture(t, db)
+		batches := []func(kam.ImportSession) ([]kam.RowResult, error){
+			lines(orderLine(2, "SO-1", "2025-01-05", "N1", "P1", "电机", 1), orderLine(3, "SO-2", "2025-01-20", "N2", "P2", "阀门", 2)),
+			lines(orderLine(4, "SO-3", "2025-02-03", "N1", "P1", "电机", 3)), // January is flushed after this batch
+			// Late January rows: N1's January key was written, N2's 电机 key was not.
+			lines(orderLine(5, "SO-4", "2025-01-28", "N1", "P1", "电机", 4), orderLine(6, "SO-5", "2025-01-29", "N2", "P1", "电机", 5),
+				orderLine(7, "SO-6", "2025-03-01", "N2", "P2", "阀门", 6)),
+			lines(orderLine(8, "SO-7", "2025-04-01", "N1", "P2", "阀门", 7)), // January again, February and March
+		}
+		if got := f.run(batches...); got[kam.Created] != 7 || len(got) != 1 {
+			t.Fatalf("outcomes %v, want 7 created", got)
+		}
+		f.checkRollups()
+		cs, _, err := sqldb.NewCustomerService(db).FindCustomers(f.ctx, kam.CustomerFilter{Q: "N1", Limit: 10})
+		if err != nil || len(cs) != 1 {
+			t.Fatalf("customer N1: %v %v", cs, err)
+		}
+		m, err := f.ledger.SalesByMonth(f.ctx, cs[0].ID, "2025-01", "2025-12")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(m) != 3 || m[0].Month != "2025-01" || m[0].NetRevenue != 50*kam.MoneyUnit || m[0].Orders != 2 || m[1].Orders != 1 {
+			t.Errorf("N1 by month %+v, want January 50 in 2 orders, February, April", m)
+		}
+		if got := f.run(batches...); got[kam.Unchanged] != 7 || len(got) != 1 {
+			t.Errorf("the same rows again: %v, want 7 unchanged", got)
+		}
+		f.checkRollups()
+	})
+}

@@ -71,6 +71,8 @@ type rollupDelta struct {
 	// stored row to add to.
 	newCustomers map[int64]struct{}
 	flushed      *keySet
+	// perMonth counts the keys of each month (yyyymm) held (see takeBefore).
+	perMonth map[int32]int
 }
 
 func newRollupDelta() *rollupDelta {
@@ -78,6 +80,43 @@ func newRollupDelta() *rollupDelta {
 		months:     map[monthKey]*salesAgg{},
 		categories: map[categoryKey]*salesAgg{},
 		costs:      map[costKey]*costAgg{},
+		perMonth:   map[int32]int{},
+	}
+}
+
+// oldestMonth is the earliest month of a key held; 0 when none is.
+func (d *rollupDelta) oldestMonth() int32 {
+	var oldest int32
+	for m := range d.perMonth {
+		if oldest == 0 || m < oldest {
+			oldest = m
+		}
+	}
+	return oldest
+}
+
+// takeBefore moves the keys of the months before cutoff into a delta of their own, which knows
+// the same new customers and written keys.
+func (d *rollupDelta) takeBefore(cutoff int32) *rollupDelta {
+	out := newRollupDelta()
+	out.newCustomers, out.flushed = d.newCustomers, d.flushed
+	moveBefore(d.months, out.months, cutoff, func(k monthKey) int32 { return k.month })
+	moveBefore(d.categories, out.categories, cutoff, func(k categoryKey) int32 { return k.month })
+	moveBefore(d.costs, out.costs, cutoff, func(k costKey) int32 { return k.month })
+	for m := range d.perMonth {
+		if m < cutoff {
+			delete(d.perMonth, m)
+		}
+	}
+	return out
+}
+
+func moveBefore[K comparable, V any](from, to map[K]*V, cutoff int32, month func(K) int32) {
+	for k, v := range from {
+		if month(k) < cutoff {
+			to[k] = v
+			delete(from, k)
+		}
 	}
 }
 
@@ -88,6 +127,7 @@ func (d *rollupDelta) month(k monthKey) *salesAgg {
 	if a == nil {
 		a = &salesAgg{}
 		d.months[k] = a
+		d.perMonth[k.month]++
 	}
 	return a
 }
@@ -97,6 +137,7 @@ func (d *rollupDelta) category(k categoryKey) *salesAgg {
 	if a == nil {
 		a = &salesAgg{}
 		d.categories[k] = a
+		d.perMonth[k.month]++
 	}
 	return a
 }
@@ -204,6 +245,7 @@ func (d *rollupDelta) cost(customer int64, date, code string, amount kam.Money, 
 	if a == nil {
 		a = &costAgg{}
 		d.costs[k] = a
+		d.perMonth[k.month]++
 	}
 	a.amount += sign * int64(amount)
 	a.entries += sign
@@ -252,6 +294,7 @@ func (tx *Tx) flushRollups(d *rollupDelta) error {
 			}),
 	}
 	d.months, d.categories, d.costs = map[monthKey]*salesAgg{}, map[categoryKey]*salesAgg{}, map[costKey]*costAgg{}
+	d.perMonth = map[int32]int{}
 	for _, w := range writes {
 		if err := tx.later(w); err != nil {
 			return err
