@@ -50,7 +50,7 @@ type importSession struct {
 	nextID          map[string]int64
 	idPool          map[string][]int64
 	sequences       map[string]string // PostgreSQL: each table's id sequence
-	lastUser userAnswer // see user
+	lastUser        userAnswer        // see user
 	// newProducts are the rows of products created and not written yet (see writeProducts).
 	newProducts [][]any
 	// noStoredCustomers and noStoredProducts: the table was empty when the import began.

@@ -28,13 +28,13 @@ import (
 const behindQueue = 8
 
 type writeBehind struct {
-	jobs   chan func(*Tx) error
-	own    *Tx        // the transaction as the goroutine uses it: no write-behind of its own
-	run    sync.Mutex // held while a statement of a queued write runs (or a read between them)
+	jobs chan func(*Tx) error
+	own  *Tx        // the transaction as the goroutine uses it: no write-behind of its own
+	run  sync.Mutex // held while a statement of a queued write runs (or a read between them)
 	// readers counts the reads waiting for run: the goroutine yields to them after a statement.
 	readers atomic.Int32
-	exited chan struct{}
-	queued uint64 // writes queued so far (the session's goroutine only)
+	exited  chan struct{}
+	queued  uint64 // writes queued so far (the session's goroutine only)
 
 	mu   sync.Mutex
 	cond *sync.Cond
