@@ -82,9 +82,11 @@ bench_dialect() { # name KAM_DB
   echo "== $name"
   env KAM_DB="$kamdb" "$work/kam" migrate >/dev/null
   for i in $(seq -w 1 40); do
-    printf 'kam-bench-2026\n' | env KAM_DB="$kamdb" "$work/kam" user add "rep$i@kam.example" --role rep --name "销售$i" >/dev/null
+    printf 'kam-bench-2026\n' | env KAM_DB="$kamdb" "$work/kam" user add "rep$i@kam.example" --role rep --name "销售$i" \
+      >/dev/null 2>"$work/user.log" || { cat "$work/user.log" >&2; exit 1; }
   done
-  printf 'kam-bench-2026\n' | env KAM_DB="$kamdb" "$work/kam" user add director@kam.example --role director --name 总监 >/dev/null
+  printf 'kam-bench-2026\n' | env KAM_DB="$kamdb" "$work/kam" user add director@kam.example --role director --name 总监 \
+    >/dev/null 2>"$work/user.log" || { cat "$work/user.log" >&2; exit 1; }
   t0=$(now)
   /usr/bin/time -f %M -o "$work/rss" env KAM_DB="$kamdb" "$work/kam" import orders "$csv" --json >"$work/import.json"
   echo "   load: kam import orders took $(since "$t0") s, peak RSS $(awk '{kb = $1} END {printf "%.0f", kb / 1024}' "$work/rss") MB"
