@@ -83,7 +83,9 @@ func (w *writeBehind) failed() error {
 
 // later runs fn with the transaction: queued behind the session's earlier writes when the
 // transaction writes behind, at once otherwise. fn must own what it writes: the session may
-// change anything else as soon as later returns.
+// change anything else as soon as later returns. fn only writes, through the statements that
+// hold the connection one at a time (execPrepared, copyRows, Exec): a read between writes may run
+// between any two of them, and a query of fn's own would not wait for it.
 func (tx *Tx) later(fn func(*Tx) error) error {
 	w := tx.behind
 	if w == nil {
