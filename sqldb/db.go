@@ -64,6 +64,8 @@ type DB struct {
 	// audit is the audit log's own database file on SQLite (see audit_file.go); nil on
 	// PostgreSQL, where the log is in the database itself.
 	audit *DB
+	// checkpoints counts the checkpoints running behind (see checkpointBehind).
+	checkpoints sync.WaitGroup
 }
 
 // maxCachedStmts bounds the statement cache; queries with generated IN lists vary in text.
@@ -211,6 +213,7 @@ func openSQLite(ctx context.Context, driverDSN string, opts ...Option) (*DB, err
 
 // Close closes the pools.
 func (db *DB) Close() error {
+	db.checkpoints.Wait()
 	db.stmts.Range(func(_, v any) bool {
 		v.(*sql.Stmt).Close()
 		return true

@@ -106,3 +106,15 @@ func (w *WriteBehindTx) Exec(q string) error { _, err := w.tx.Exec(q); return er
 
 func (w *WriteBehindTx) Commit() error   { return w.tx.Commit() }
 func (w *WriteBehindTx) Rollback() error { return w.tx.Rollback() }
+
+// AutoCheckpoint waits for the checkpoints running behind and answers the write connection's
+// automatic checkpoint setting (SQLite; 0 elsewhere).
+func (db *DB) AutoCheckpoint(ctx context.Context) (int, error) {
+	db.checkpoints.Wait()
+	if db.dialect != SQLite {
+		return 0, nil
+	}
+	var n int
+	err := db.write.QueryRowContext(ctx, "PRAGMA wal_autocheckpoint").Scan(&n)
+	return n, err
+}

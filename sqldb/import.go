@@ -210,6 +210,11 @@ func (is *importSession) Finish(commit bool, sha256 string, summary any) error {
 	if _, err := is.tx.Exec("UPDATE imports SET file_sha256 = ?, summary = ? WHERE id = ?", sha256, string(sj), is.importID); err != nil {
 		return err
 	}
+	if err := is.tx.deferCheckpoint(); err != nil {
+		return err
+	}
+	// Whether the commit succeeds or not: the goroutine also turns the automatic checkpoint on.
+	defer is.tx.db.checkpointBehind()
 	return is.tx.Commit()
 }
 

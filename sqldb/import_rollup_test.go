@@ -248,3 +248,40 @@ func TestImportRollupFlushesByMonth(t *testing.T) {
 		f.checkRollups()
 	})
 }
+
+// An import's commit leaves the checkpoint of its log to a goroutine, which turns SQLite's
+// automatic checkpoint on again: after the import, and after a rolled back one, the write
+// connection checkpoints as before, and a second import sees the first one's rows.
+func TestImportCheckpointsBehind(t *testing.T) {
+	sqldbtest.ForEachDialect(t, func(t *testing.T, db *sqldb.DB) {
+		f := newImportFixture(t, db)
+		want := 1000
+		if db.Dialect() != sqldb.SQLite {
+			want = 0
+		}
+		check := func(when string) {
+			t.Helper()
+			if n, err := db.AutoCheckpoint(f.ctx); err != nil || n != want {
+				t.Errorf("%s: automatic checkpoint %d (%v), want %d", when, n, err, want)
+			}
+		}
+		f.run(lines(orderLine(2, "SO-1", "2025-01-05", "K1", "P1", "电机", 1)))
+		check("after an import")
+		is, err := f.ledger.BeginImport(f.ctx, kam.ImportStart{Kind: "orders", FileName: "lines.csv"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := is.OrderLines([]kam.OrderLineRow{orderLine(2, "SO-2", "2025-01-06", "K1", "P1", "电机", 2)}); err != nil {
+			t.Fatal(err)
+		}
+		if err := is.Finish(false, "", nil); err != nil {
+			t.Fatal(err)
+		}
+		check("after a rolled back import")
+		if got := f.run(lines(orderLine(2, "SO-1", "2025-01-05", "K1", "P1", "电机", 1))); got[kam.Unchanged] != 1 {
+			t.Errorf("the first import's row again: %v, want unchanged", got)
+		}
+		check("after the second import")
+		f.checkRollups()
+	})
+}
