@@ -302,15 +302,23 @@ func (is *importSession) OrderLines(rows []kam.OrderLineRow) ([]kam.RowResult, e
 		return nil, err
 	}
 	is.written += len(newLines) + len(newOrders)
-	lineRows := make([][]any, 0, len(newLines))
+	// Plain int64s: database/sql converts named types (kam.Money) by reflection.
+	lineCols := []string{"order_id", "line_no", "product_id", "quantity", "unit_price", "discount", "amount", "cost"}
+	values := make([]any, 0, len(newLines)*len(lineCols))
 	for _, nl := range newLines {
-		// Plain int64s: database/sql converts named types (kam.Money) by reflection.
-		lineRows = append(lineRows, []any{nl.o.id, int64(nl.no), nl.l.productID, int64(nl.l.quantity), int64(nl.l.unitPrice),
-			int64(nl.l.discount), int64(nl.l.amount), int64(nl.l.cost)})
+		values = append(values, nl.o.id, int64(nl.no), nl.l.productID, int64(nl.l.quantity), int64(nl.l.unitPrice),
+			int64(nl.l.discount), int64(nl.l.amount), int64(nl.l.cost))
 	}
-	if err := is.tx.later(func(tx *Tx) error {
-		return tx.copyRows("order_lines", []string{"order_id", "line_no", "product_id", "quantity", "unit_price", "discount", "amount", "cost"}, lineRows)
-	}); err != nil {
+	write := func(tx *Tx) error { return tx.insertValues("order_lines", lineCols, values, 500) }
+	if is.tx.sqlConn != nil {
+		// COPY on PostgreSQL takes rows.
+		rows := make([][]any, 0, len(newLines))
+		for i := 0; i < len(values); i += len(lineCols) {
+			rows = append(rows, values[i:i+len(lineCols):i+len(lineCols)])
+		}
+		write = func(tx *Tx) error { return tx.copyRows("order_lines", lineCols, rows) }
+	}
+	if err := is.tx.later(write); err != nil {
 		return nil, err
 	}
 	for _, nl := range newLines {

@@ -466,6 +466,19 @@ func (tx *Tx) insertMany(table string, cols []string, rows [][]any, suffix strin
 	return nil
 }
 
+// insertValues inserts rows given as one run of values, len(cols) a row, in multi-row statements
+// of at most per rows: a bulk write of millions of rows makes no slice per row.
+func (tx *Tx) insertValues(table string, cols []string, values []any, per int) error {
+	for len(values) > 0 {
+		n := chunkRows(len(values)/len(cols), per)
+		if _, err := tx.execPrepared(insertSQL(table, cols, n), values[:n*len(cols)]...); err != nil {
+			return fmt.Errorf("insert into %s: %w", table, err)
+		}
+		values = values[n*len(cols):]
+	}
+	return nil
+}
+
 func insertSQL(table string, cols []string, n int, consts ...colConst) string {
 	var b strings.Builder
 	names, marks := strings.Join(cols, ", "), strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ")
