@@ -75,7 +75,7 @@ func (db *DB) BeginWriteBehind(ctx context.Context) (*WriteBehindTx, error) {
 }
 
 // Later queues the write of a category coded code, which waits for wait to close first (when
-// not nil) and then signals started (when not nil) before it writes.
+// not nil).
 func (w *WriteBehindTx) Later(code string, wait <-chan struct{}) error {
 	return w.tx.later(func(tx *Tx) error {
 		if wait != nil {

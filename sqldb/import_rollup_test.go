@@ -77,6 +77,20 @@ func (f *importFixture) checkRollups() {
 	}
 }
 
+// sales is the monthly rollup of 2025 of the customer with code.
+func (f *importFixture) sales(code string) []kam.SalesMonth {
+	f.t.Helper()
+	cs, _, err := sqldb.NewCustomerService(f.db).FindCustomers(f.ctx, kam.CustomerFilter{Q: code, Limit: 10})
+	if err != nil || len(cs) == 0 {
+		f.t.Fatalf("customer %s: %v", code, err)
+	}
+	m, err := f.ledger.SalesByMonth(f.ctx, cs[0].ID, "2025-01", "2025-12")
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return m
+}
+
 // orderLine is a line of qty at 10 (cost 6) of a CNY order.
 func orderLine(row int, no, date, customer, product, category string, qty int64) kam.OrderLineRow {
 	return kam.OrderLineRow{Row: row, OrderNo: no, OrderDate: date, CustomerCode: customer, CustomerName: "客户 " + customer,
@@ -89,7 +103,6 @@ func TestImportRollupFlushes(t *testing.T) {
 	defer sqldb.FlushRollupsAt(3)()
 	sqldbtest.ForEachDialect(t, func(t *testing.T, db *sqldb.DB) {
 		f := newImportFixture(t, db)
-		ctx := f.ctx
 		// A customer stored before the import, with rollups.
 		f.run(lines(orderLine(2, "OLD-1", "2025-01-05", "OLD", "P1", "电机", 1)))
 		f.checkRollups()
@@ -114,18 +127,7 @@ func TestImportRollupFlushes(t *testing.T) {
 			t.Fatalf("outcomes %v, want 48 created", got)
 		}
 		f.checkRollups()
-		sales := func(code string) []kam.SalesMonth {
-			t.Helper()
-			cs, _, err := sqldb.NewCustomerService(db).FindCustomers(ctx, kam.CustomerFilter{Q: code, Limit: 10})
-			if err != nil || len(cs) == 0 {
-				t.Fatalf("customer %s: %v", code, err)
-			}
-			m, err := f.ledger.SalesByMonth(ctx, cs[0].ID, "2025-01", "2025-12")
-			if err != nil {
-				t.Fatal(err)
-			}
-			return m
-		}
+		sales := f.sales
 		// N0: orders 0, 2, …, 18 in January (lines of n+1 and 2 at 10 each) and one order a month
 		// from February to May.
 		m := sales("N0")
@@ -231,15 +233,7 @@ func TestImportRollupFlushesByMonth(t *testing.T) {
 			t.Fatalf("outcomes %v, want 7 created", got)
 		}
 		f.checkRollups()
-		cs, _, err := sqldb.NewCustomerService(db).FindCustomers(f.ctx, kam.CustomerFilter{Q: "N1", Limit: 10})
-		if err != nil || len(cs) != 1 {
-			t.Fatalf("customer N1: %v %v", cs, err)
-		}
-		m, err := f.ledger.SalesByMonth(f.ctx, cs[0].ID, "2025-01", "2025-12")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(m) != 3 || m[0].Month != "2025-01" || m[0].NetRevenue != 50*kam.MoneyUnit || m[0].Orders != 2 || m[1].Orders != 1 {
+		if m := f.sales("N1"); len(m) != 3 || m[0].Month != "2025-01" || m[0].NetRevenue != 50*kam.MoneyUnit || m[0].Orders != 2 || m[1].Orders != 1 {
 			t.Errorf("N1 by month %+v, want January 50 in 2 orders, February, April", m)
 		}
 		if got := f.run(batches...); got[kam.Unchanged] != 7 || len(got) != 1 {
