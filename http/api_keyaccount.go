@@ -202,23 +202,6 @@ func periodOf(period, from, to string, limit, offset int) *periodInput {
 	return &periodInput{Period: period, From: from, To: to, Limit: limit, Offset: offset}
 }
 
-type decisionInput struct {
-	ID   int64 `path:"id" minimum:"1"`
-	Body struct {
-		Decision string `json:"decision" enum:"confirmed,rejected"`
-		Reason   string `json:"reason" maxLength:"500"`
-		Period   string `json:"period" pattern:"^\\d{4}$" doc:"The period the decision is taken on (a year); default the last 12 complete months."`
-	}
-}
-
-type importanceInput struct {
-	ID   int64 `path:"id" minimum:"1"`
-	Body struct {
-		Grade  string `json:"grade" enum:"important,special,general," doc:"The grade; empty goes back to the computed one."`
-		Reason string `json:"reason" maxLength:"500"`
-	}
-}
-
 // KeyAccountOut is one customer's key-account results and history.
 type KeyAccountOut struct {
 	From    string                `json:"from"`

@@ -17,9 +17,6 @@ import (
 // The card's ledger tabs: the customer's orders, invoices and payments, costs to serve, and the
 // monthly sales of the last two years. Only users who may see the ledger get them.
 
-// ledgerTabs are the card's tabs of the money side, in their order between org and history.
-var ledgerTabs = []string{"orders", "invoices", "costs", "sales"}
-
 // cardTabsFor lists the card's tabs a user sees: service staff do not see prices and margins.
 func cardTabsFor(a *kam.Actor) []string {
 	if !kam.CanViewLedger(a) {

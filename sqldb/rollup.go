@@ -57,8 +57,6 @@ type salesAgg struct {
 	net, returns, cost, orders, lines, quantity int64
 }
 
-func (a *salesAgg) zero() bool { return *a == salesAgg{} }
-
 type costAgg struct{ amount, entries int64 }
 
 // rollupDelta collects changes to the rollups of one transaction.
