@@ -50,7 +50,7 @@ type importSession struct {
 	nextID          map[string]int64
 	idPool          map[string][]int64
 	sequences       map[string]string // PostgreSQL: each table's id sequence
-	lastUser        userAnswer        // see user
+	lastUser        *userAnswer       // see user
 	// newProducts are the rows of products created and not written yet (see writeProducts).
 	newProducts [][]any
 	// noStoredCustomers and noStoredProducts: the table was empty when the import began.
@@ -639,18 +639,18 @@ func checkDocText(s string, max int) string {
 // user returns the id of the user named by e-mail or name; 0 with ok for "".
 func (is *importSession) user(v string) (int64, bool) {
 	// Rows of one order name one rep: the last answer is the next one most of the time.
-	if v == is.lastUser.name && is.lastUser.asked {
-		return is.lastUser.id, is.lastUser.ok
+	if last := is.lastUser; last != nil && v == last.name {
+		return last.id, last.ok
 	}
 	id, ok := is.findUser(v)
-	is.lastUser = userAnswer{name: strings.Clone(v), asked: true, id: id, ok: ok}
+	is.lastUser = &userAnswer{name: strings.Clone(v), id: id, ok: ok}
 	return id, ok
 }
 
 type userAnswer struct {
-	name      string
-	asked, ok bool
-	id        int64
+	name string
+	id   int64
+	ok   bool
 }
 
 func (is *importSession) findUser(v string) (int64, bool) {
