@@ -10,6 +10,10 @@
 #          the same raw lines held in its memory (best of 3; loading its table is not timed).
 #          The ratio is KAM's full run / DuckDB's ABC; goal < 1. The two ABC results must agree:
 #          A and B customers and revenue, to the ten-thousandth.
+#          Also printed, to tell the storage's cost from KAM's own (best of 3 each): the database
+#          engine alone (sqlite3's C library, psql's server time) summing the rollup rows of the
+#          two years a run reads, and storing one narrow result row per customer into a copy of
+#          the results table.
 #   (b)    the dashboard pages and the analytics API at that size: 8 concurrent clients (wrk),
 #          p50/p95/p99 per endpoint; baseline in the same run: GET /healthz. Goal: p95 < 100 ms.
 #
@@ -29,7 +33,7 @@ dsn=${KAM_BENCH_POSTGRES_DSN:-postgres://postgres@127.0.0.1:5432/kam_bench?sslmo
 pgdb=$(basename "${dsn%%\?*}")
 pgadmin=${dsn/\/$pgdb/\/postgres}
 
-for c in node npm wrk psql; do command -v $c >/dev/null || { echo "$c is missing" >&2; exit 1; }; done
+for c in node npm wrk psql sqlite3; do command -v $c >/dev/null || { echo "$c is missing" >&2; exit 1; }; done
 [ -x /usr/bin/time ] || { echo "/usr/bin/time is missing: apt-get install time" >&2; exit 1; }
 
 work=$(mktemp -d)
@@ -40,6 +44,7 @@ csv=$work/orderlines.csv
 
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN {printf "%.2f", b - a}'; }
+since3() { awk -v a="$1" -v b="$(now)" 'BEGIN {printf "%.3f", b - a}'; }
 
 echo "KAM analytics benchmark: $lines order lines, $customers customers, $(nproc) cores, $(go version | cut -d' ' -f3)"
 t0=$(now)
@@ -77,6 +82,35 @@ end
 LUA
 
 declare -A summary
+# engine_floors NAME KAM_DB: the engine-only floors of (a) (see the head of this file).
+engine_floors() {
+  local name=$1 kamdb=$2 i s read= store=
+  local scan="SELECT sum(net_revenue), sum(gross_profit), sum(orders), count(*) FROM sales_monthly WHERE +month >= '2024-01' AND +month <= '2025-12'"
+  local rows="SELECT 1, n, 'A', 'gold', n, n * 1000, n * 10 FROM g"
+  for i in 1 2 3; do
+    if [ "$name" = sqlite ]; then
+      t0=$(now); sqlite3 "${kamdb#sqlite:}" "$scan" >/dev/null; s=$(since3 "$t0")
+      read=$(awk -v a="${read:-$s}" -v b="$s" 'BEGIN {print (b < a ? b : a)}')
+      rm -f "$work"/store.db*
+      sqlite3 "$work/store.db" "PRAGMA journal_mode=WAL" "$(sqlite3 "${kamdb#sqlite:}" '.schema customer_classes')" >/dev/null
+      t0=$(now)
+      sqlite3 "$work/store.db" "PRAGMA synchronous=NORMAL" "WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < $customers)
+        INSERT INTO customer_classes (run_id, customer_id, abc, tier, abc_rank, net_revenue, profit) $rows"
+      s=$(since3 "$t0")
+    else
+      s=$(psql -qAt "$kamdb" -c '\timing on' -c "${scan//+month/month}" | awk '/^Time:/ {printf "%.3f", $2 / 1000}')
+      read=$(awk -v a="${read:-$s}" -v b="$s" 'BEGIN {print (b < a ? b : a)}')
+      s=$(PGOPTIONS=--client-min-messages=warning psql -qAt "$kamdb" -c "DROP TABLE IF EXISTS bench_store" -c "CREATE TABLE bench_store (LIKE customer_classes INCLUDING ALL)" -c '\timing on' \
+        -c "WITH g(n) AS (SELECT generate_series(1, $customers)) INSERT INTO bench_store (run_id, customer_id, abc, tier, abc_rank, net_revenue, profit) $rows" \
+        -c "DROP TABLE bench_store" | awk '/^Time:/ && !t {t = $2 / 1000} END {printf "%.3f", t}')
+    fi
+    store=$(awk -v a="${store:-$s}" -v b="$s" 'BEGIN {print (b < a ? b : a)}')
+  done
+  rm -f "$work"/store.db*
+  echo "   (a) engine floors: summing the two years' rollup rows ${read} s; storing $customers result rows ${store} s (DuckDB's whole ABC: ${duck_best} s)"
+  summary[$name]="${summary[$name]}; engine floors: rollup scan ${read} s, result store ${store} s"
+}
+
 bench_dialect() { # name KAM_DB
   local name=$1 kamdb=$2 port=18282 i
   echo "== $name"
@@ -112,6 +146,7 @@ bench_dialect() { # name KAM_DB
   local ratio; ratio=$(awk -v a="$best" -v b="$duck_best" 'BEGIN {printf "%.2f", a / b}')
   echo "   (a) KAM full run ${best} s vs DuckDB ABC ${duck_best} s: ratio ${ratio} (goal < 1)"
   summary[$name]="(a) KAM ${best} s, DuckDB ${duck_best} s, ratio ${ratio}"
+  engine_floors "$name" "$kamdb"
 
   env KAM_DB="$kamdb" "$work/kam" serve --addr 127.0.0.1:$port >"$work/serve.log" 2>&1 &
   local pid=$!

@@ -9,6 +9,10 @@
 # Also measured: kam check after the import (must exit 0), and on SQLite the same import again
 # (idempotent: every line unchanged).
 # Goals: import time ≤ 2.5 × the floor, peak RSS of kam import < 300 MB.
+# Also printed, to tell the schema's cost from KAM's own: the schema floor, the same tool loading
+# the rows KAM's import wrote (customers, product categories, products, orders, order lines and
+# the two sales rollups, dumped as CSV after the import) into a fresh KAM schema with its keys and
+# indexes, in one transaction (SQLite: foreign keys off, as CSV has no NULL).
 #
 # Usage: bench/import.sh [rows]      (default: 1000000)
 # PostgreSQL: KAM_BENCH_POSTGRES_DSN names a database the script drops and creates again
@@ -54,7 +58,8 @@ echo "KAM import benchmark: $rows order lines, $(nproc) cores, $(go version | cu
 timed /dev/null "$work/orderlines" --rows "$rows" --customers 20000 --products 2000 --seed 1 --out "$csv"
 echo "generated $csv: $(awk -v b="$(stat -c %s "$csv")" 'BEGIN {printf "%.1f MB", b / 1e6}') in ${secs}s"
 
-declare -A floor kam rss check
+declare -A floor kam rss check schema
+written_tables="customers product_categories products orders order_lines sales_monthly sales_category_monthly"
 # import_kam NAME KAM_DB: migrates and adds the reps (not timed), then times kam import with its
 # peak RSS, and kam check.
 import_kam() {
@@ -65,6 +70,7 @@ import_kam() {
     printf 'kam-bench-2026\n' | env KAM_DB="$kamdb" "$work/kam" user add "rep$i@kam.example" --role rep --name "销售$i" \
       >/dev/null 2>"$work/user.log" || { cat "$work/user.log" >&2; exit 1; }
   done
+  if [ "$name" = sqlite ]; then cp "${kamdb#sqlite:}" "$work/empty.db"; fi
   if ! timed "$work/import-$name.json" env KAM_DB="$kamdb" "$work/kam" import orders "$csv" --json; then
     echo "kam import failed on $name" >&2; exit 1
   fi
@@ -78,6 +84,38 @@ import_kam() {
   echo "   kam check:            ${secs}s"
 }
 
+# schema_floor NAME KAM_DB: the schema floor (see the head of this file) of what KAM_DB holds.
+schema_floor() {
+  local name=$1 kamdb=$2 t
+  mkdir -p "$work/dump"
+  if [ "$name" = sqlite ]; then
+    local args=(-cmd "PRAGMA journal_mode=WAL" -cmd "PRAGMA synchronous=NORMAL" -cmd "PRAGMA foreign_keys=OFF" -cmd BEGIN)
+    for t in $written_tables; do
+      sqlite3 -csv "${kamdb#sqlite:}" "SELECT * FROM $t" >"$work/dump/$t.csv"
+      args+=(-cmd ".import --csv $work/dump/$t.csv $t")
+    done
+    timed /dev/null sqlite3 "${args[@]}" "$work/empty.db" COMMIT
+    rm -f "$work"/empty.db*
+  else
+    local fdb=${db}_floor
+    local fdsn=${dsn/\/$db/\/$fdb}
+    PGOPTIONS=--client-min-messages=warning psql -q "$admin" -c "DROP DATABASE IF EXISTS $fdb" -c "CREATE DATABASE $fdb"
+    env KAM_DB="$fdsn" "$work/kam" migrate >/dev/null
+    psql -q "$dsn" -c "\\copy users TO '$work/dump/users.csv' CSV"
+    PGOPTIONS=--client-min-messages=warning psql -q "$fdsn" -c "TRUNCATE users, product_categories CASCADE" -c "\\copy users FROM '$work/dump/users.csv' CSV"
+    local args=()
+    for t in $written_tables; do
+      psql -q "$dsn" -c "\\copy $t TO '$work/dump/$t.csv' CSV"
+      args+=(-c "\\copy $t FROM '$work/dump/$t.csv' CSV")
+    done
+    timed /dev/null psql -q -1 "$fdsn" "${args[@]}"
+    psql -q "$admin" -c "DROP DATABASE $fdb"
+  fi
+  schema[$name]=$secs
+  echo "   schema floor:         ${secs}s ($(awk -v s="$secs" -v f="${floor[$name]}" 'BEGIN {printf "%.2f", s / f}') × the floor): KAM's rows loaded into KAM's schema"
+  rm -rf "$work/dump"
+}
+
 echo "== sqlite"
 sqlite3 "$work/floor.db" "CREATE TABLE t(order_no,line_no,order_date,customer_code,customer_name,product_code,product_name,category,quantity,unit_price,discount,cost,currency,rep);"
 timed /dev/null sqlite3 "$work/floor.db" ".import --csv --skip 1 $csv t"
@@ -85,6 +123,7 @@ floor[sqlite]=$secs
 echo "   floor sqlite3 .import: ${secs}s ($(sqlite3 "$work/floor.db" "SELECT count(*) FROM t") rows)"
 rm -f "$work/floor.db"
 import_kam sqlite "sqlite:$work/kam.db"
+schema_floor sqlite "sqlite:$work/kam.db"
 if ! timed "$work/again.json" env KAM_DB="sqlite:$work/kam.db" "$work/kam" import orders "$csv" --json; then
   echo "kam import (again) failed on sqlite" >&2; exit 1
 fi
@@ -100,14 +139,15 @@ floor[postgres]=$secs
 echo "   floor psql \\copy:      ${secs}s ($(cat "$work/copy.txt"))"
 recreate_postgres
 import_kam postgres "$dsn"
+schema_floor postgres "$dsn"
 
 echo
-printf '%-9s %8s %8s %10s %12s %10s %8s  %s\n' database "floor s" "KAM s" KAM/floor "peak RSS MB" "rows/s" "check s" goal
+printf '%-9s %8s %8s %10s %12s %10s %8s %9s %13s  %s\n' database "floor s" "KAM s" KAM/floor "peak RSS MB" "rows/s" "check s" "schema s" schema/floor goal
 for name in sqlite postgres; do
-  line=$(awk -v n="$name" -v f="${floor[$name]}" -v k="${kam[$name]}" -v m="${rss[$name]}" -v c="${check[$name]}" -v r="$rows" 'BEGIN {
+  line=$(awk -v n="$name" -v f="${floor[$name]}" -v k="${kam[$name]}" -v m="${rss[$name]}" -v c="${check[$name]}" -v s="${schema[$name]}" -v r="$rows" 'BEGIN {
     ratio = (f > 0 ? k / f : 0); rps = (k > 0 ? r / k : 0)
     ok = (f > 0 && ratio <= 2.5 && m < 300)
-    printf "%-9s %8.2f %8.2f %10.2f %12d %10.0f %8.2f  %s\n", n, f, k, ratio, m, rps, c, (ok ? "PASS" : "FAIL")
+    printf "%-9s %8.2f %8.2f %10.2f %12d %10.0f %8.2f %9.2f %13.2f  %s\n", n, f, k, ratio, m, rps, c, s, (f > 0 ? s / f : 0), (ok ? "PASS" : "FAIL")
   }')
   echo "$line"
 done
