@@ -3,6 +3,7 @@ package sqldb
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 	"time"
@@ -136,25 +137,33 @@ func (is *importSession) OrderLines(rows []kam.OrderLineRow) ([]kam.RowResult, e
 		}
 		onos = known
 	}
-	if err := is.loadOrders(onos); err != nil {
+	// The stored lines of the existing orders of this batch, as they are now in the transaction:
+	// those of the orders just loaded come with them (no write of theirs is queued), the others'
+	// are read after their queued writes.
+	stored, err := is.loadOrders(onos)
+	if err != nil {
 		return nil, err
 	}
-	// The stored lines of the existing orders of this batch, as they are now in the transaction.
 	var existing []int64
 	var lastWrite uint64
+	seen := map[int64]bool{}
 	for _, r := range rows {
-		if o := is.orders[r.OrderNo]; o != nil && !o.isNew {
-			existing = append(existing, o.id)
-			lastWrite = max(lastWrite, o.lastWrite)
+		if o := is.orders[r.OrderNo]; o != nil && !o.isNew && !seen[o.id] {
+			seen[o.id] = true
+			if _, loaded := stored[o.id]; !loaded {
+				existing = append(existing, o.id)
+				lastWrite = max(lastWrite, o.lastWrite)
+			}
 		}
 	}
 	if err := is.tx.settleUpTo(lastWrite); err != nil {
 		return nil, err
 	}
-	stored, err := is.loadLines(existing)
+	more, err := is.loadLines(existing)
 	if err != nil {
 		return nil, err
 	}
+	maps.Copy(stored, more)
 	type newLine struct {
 		o   *orderAcc
 		no  int
@@ -423,7 +432,8 @@ func (is *importSession) moveOrder(o *orderAcc, lines map[int]storedLine, h orde
 }
 
 // loadOrders reads the stored orders with the given numbers into the session.
-func (is *importSession) loadOrders(nos []string) error {
+// It returns the stored lines of the orders it loaded, with an entry (nil for none) for each.
+func (is *importSession) loadOrders(nos []string) (map[int64]map[int]storedLine, error) {
 	var loaded []*orderAcc
 	// Between queued writes: an order not in memory has no write queued (see forgetOrders).
 	err := is.tx.between(func(tx *Tx) error {
@@ -452,10 +462,10 @@ func (is *importSession) loadOrders(nos []string) error {
 		})
 	})
 	if err != nil || len(loaded) == 0 {
-		return err
+		return map[int64]map[int]storedLine{}, err
 	}
 	if err := is.restorePositions(loaded); err != nil {
-		return err
+		return nil, err
 	}
 	// The tallies of stored orders start from their stored lines.
 	ids := make([]int64, len(loaded))
@@ -466,7 +476,12 @@ func (is *importSession) loadOrders(nos []string) error {
 	}
 	lines, err := is.loadLines(ids)
 	if err != nil {
-		return err
+		return nil, err
+	}
+	for _, id := range ids {
+		if _, ok := lines[id]; !ok {
+			lines[id] = nil
+		}
 	}
 	for id, ls := range lines {
 		o := byID[id]
@@ -478,7 +493,7 @@ func (is *importSession) loadOrders(nos []string) error {
 			}
 		}
 	}
-	return nil
+	return lines, nil
 }
 
 // loadLines reads the stored lines of orders, by order id and line number, between queued
