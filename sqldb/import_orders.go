@@ -432,7 +432,7 @@ func (is *importSession) moveOrder(o *orderAcc, lines map[int]storedLine, h orde
 }
 
 // loadOrders reads the stored orders with the given numbers into the session.
-// It returns the stored lines of the orders it loaded, with an entry (nil for none) for each.
+// It returns the stored lines of the orders it loaded (as loadLines does).
 func (is *importSession) loadOrders(nos []string) (map[int64]map[int]storedLine, error) {
 	var loaded []*orderAcc
 	// Between queued writes: an order not in memory has no write queued (see forgetOrders).
@@ -461,8 +461,11 @@ func (is *importSession) loadOrders(nos []string) (map[int64]map[int]storedLine,
 			return rows.Err()
 		})
 	})
-	if err != nil || len(loaded) == 0 {
-		return map[int64]map[int]storedLine{}, err
+	if err != nil {
+		return nil, err
+	}
+	if len(loaded) == 0 {
+		return map[int64]map[int]storedLine{}, nil
 	}
 	if err := is.restorePositions(loaded); err != nil {
 		return nil, err
@@ -477,11 +480,6 @@ func (is *importSession) loadOrders(nos []string) (map[int64]map[int]storedLine,
 	lines, err := is.loadLines(ids)
 	if err != nil {
 		return nil, err
-	}
-	for _, id := range ids {
-		if _, ok := lines[id]; !ok {
-			lines[id] = nil
-		}
 	}
 	for id, ls := range lines {
 		o := byID[id]
@@ -499,7 +497,11 @@ func (is *importSession) loadOrders(nos []string) (map[int64]map[int]storedLine,
 // loadLines reads the stored lines of orders, by order id and line number, between queued
 // writes: the caller has waited for the writes of the orders' lines (orderAcc.lastWrite).
 func (is *importSession) loadLines(ids []int64) (map[int64]map[int]storedLine, error) {
-	out := map[int64]map[int]storedLine{}
+	// An entry for each order asked, nil for one without lines: the caller tells what was read.
+	out := make(map[int64]map[int]storedLine, len(ids))
+	for _, id := range ids {
+		out[id] = nil
+	}
 	err := is.tx.between(func(tx *Tx) error {
 		return inChunks(ids, func(part []int64) error {
 			rows, err := tx.Query(`SELECT l.order_id, l.line_no, l.product_id, COALESCE(p.category_id, 0), l.quantity, l.unit_price, l.discount, l.amount, l.cost
