@@ -84,13 +84,13 @@ LUA
 declare -A summary
 # engine_floors NAME KAM_DB: the engine-only floors of (a) (see the head of this file).
 engine_floors() {
-  local name=$1 kamdb=$2 i s read= store=
+  local name=$1 kamdb=$2 i s scan_best= store_best=
   local scan="SELECT sum(net_revenue), sum(gross_profit), sum(orders), count(*) FROM sales_monthly WHERE +month >= '2024-01' AND +month <= '2025-12'"
   local rows="SELECT 1, n, 'A', 'gold', n, n * 1000, n * 10 FROM g"
   for i in 1 2 3; do
     if [ "$name" = sqlite ]; then
       t0=$(now); sqlite3 "${kamdb#sqlite:}" "$scan" >/dev/null; s=$(since3 "$t0")
-      read=$(awk -v a="${read:-$s}" -v b="$s" 'BEGIN {print (b < a ? b : a)}')
+      scan_best=$(awk -v a="${scan_best:-$s}" -v b="$s" 'BEGIN {print (b < a ? b : a)}')
       rm -f "$work"/store.db*
       sqlite3 "$work/store.db" "PRAGMA journal_mode=WAL" "$(sqlite3 "${kamdb#sqlite:}" '.schema customer_classes')" >/dev/null
       t0=$(now)
@@ -99,16 +99,16 @@ engine_floors() {
       s=$(since3 "$t0")
     else
       s=$(psql -qAt "$kamdb" -c '\timing on' -c "${scan//+month/month}" | awk '/^Time:/ {printf "%.3f", $2 / 1000}')
-      read=$(awk -v a="${read:-$s}" -v b="$s" 'BEGIN {print (b < a ? b : a)}')
+      scan_best=$(awk -v a="${scan_best:-$s}" -v b="$s" 'BEGIN {print (b < a ? b : a)}')
       s=$(PGOPTIONS=--client-min-messages=warning psql -qAt "$kamdb" -c "DROP TABLE IF EXISTS bench_store" -c "CREATE TABLE bench_store (LIKE customer_classes INCLUDING ALL)" -c '\timing on' \
         -c "WITH g(n) AS (SELECT generate_series(1, $customers)) INSERT INTO bench_store (run_id, customer_id, abc, tier, abc_rank, net_revenue, profit) $rows" \
         -c "DROP TABLE bench_store" | awk '/^Time:/ && !t {t = $2 / 1000} END {printf "%.3f", t}')
     fi
-    store=$(awk -v a="${store:-$s}" -v b="$s" 'BEGIN {print (b < a ? b : a)}')
+    store_best=$(awk -v a="${store_best:-$s}" -v b="$s" 'BEGIN {print (b < a ? b : a)}')
   done
   rm -f "$work"/store.db*
-  echo "   (a) engine floors: summing the two years' rollup rows ${read} s; storing $customers result rows ${store} s (DuckDB's whole ABC: ${duck_best} s)"
-  summary[$name]="${summary[$name]}; engine floors: rollup scan ${read} s, result store ${store} s"
+  echo "   (a) engine floors: summing the two years' rollup rows ${scan_best} s; storing $customers result rows ${store_best} s (DuckDB's whole ABC: ${duck_best} s)"
+  summary[$name]="${summary[$name]}; engine floors: rollup scan ${scan_best} s, result store ${store_best} s"
 }
 
 bench_dialect() { # name KAM_DB

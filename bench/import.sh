@@ -86,7 +86,7 @@ import_kam() {
 
 # schema_floor NAME KAM_DB: the schema floor (see the head of this file) of what KAM_DB holds.
 schema_floor() {
-  local name=$1 kamdb=$2 t
+  local name=$1 kamdb=$2 t loaded
   mkdir -p "$work/dump"
   if [ "$name" = sqlite ]; then
     local args=(-cmd "PRAGMA journal_mode=WAL" -cmd "PRAGMA synchronous=NORMAL" -cmd "PRAGMA foreign_keys=OFF" -cmd BEGIN)
@@ -95,6 +95,7 @@ schema_floor() {
       args+=(-cmd ".import --csv $work/dump/$t.csv $t")
     done
     timed /dev/null sqlite3 "${args[@]}" "$work/empty.db" COMMIT
+    loaded=$(sqlite3 "$work/empty.db" "SELECT count(*) FROM order_lines")
     rm -f "$work"/empty.db*
   else
     local fdb=${db}_floor
@@ -109,8 +110,11 @@ schema_floor() {
       args+=(-c "\\copy $t FROM '$work/dump/$t.csv' CSV")
     done
     timed /dev/null psql -q -1 "$fdsn" "${args[@]}"
+    loaded=$(psql -qAt "$fdsn" -c "SELECT count(*) FROM order_lines")
     psql -q "$admin" -c "DROP DATABASE $fdb"
   fi
+  # A load that failed part-way would look fast: it must hold every line KAM wrote.
+  [ "$loaded" = "$rows" ] || { echo "schema floor on $name loaded $loaded of $rows lines" >&2; exit 1; }
   schema[$name]=$secs
   echo "   schema floor:         ${secs}s ($(awk -v s="$secs" -v f="${floor[$name]}" 'BEGIN {printf "%.2f", s / f}') × the floor): KAM's rows loaded into KAM's schema"
   rm -rf "$work/dump"
